@@ -1,0 +1,45 @@
+/**
+ * Every error the pipeline raises on purpose. The `name` of each class is what the state machine's
+ * `ErrorEquals` matches (Lambda reports it as the error type), so names are part of the contract.
+ */
+export class MlopsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The pipeline config file is missing, unreadable or does not match the schema. */
+export class ConfigError extends MlopsError {}
+
+/** An event or a state payload does not have the expected shape. */
+export class InvalidEventError extends MlopsError {}
+
+/** A stage could not run because its input (dataset, split, model) is missing or unusable. */
+export class InputError extends MlopsError {}
+
+/** A SageMaker or Glue job ended in Failed or Stopped. */
+export class JobFailedError extends MlopsError {
+  constructor(
+    readonly jobName: string,
+    readonly jobType: string,
+    readonly reason: string,
+  ) {
+    super(`${jobType} ${jobName} failed: ${reason}`);
+  }
+}
+
+/** The run's cost estimate is above the pipeline's budget. */
+export class BudgetExceededError extends MlopsError {}
+
+/** A retryable fault (throttling, a dependency briefly unavailable): the state machine retries it. */
+export class TransientError extends MlopsError {}
+
+/** A path or key would leave the area it must stay in (pipeline prefix, workdir). */
+export class UnsafePathError extends MlopsError {}
+
+/** Short text for logs and records from anything thrown. */
+export function describeError(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
