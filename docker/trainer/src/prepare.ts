@@ -1,0 +1,173 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { featureColumns, InputError, type PipelineConfig } from '@mlops/core';
+import { csvField, csvLine, LineWriter, readCsvFile } from './csv';
+import { RowError } from './errors';
+import { channelCsv, mlPaths, readPipelineConfig } from './paths';
+import { assignSplit, SPLIT_NAMES, type SplitName } from './split';
+
+type PerSplit = Record<SplitName, number>;
+
+/** `summary.json`: the contract's fields plus the positive rate per split (class stratification). */
+export interface PrepareSummary {
+  rows: PerSplit;
+  positives: PerSplit;
+  positiveRate: PerSplit;
+  scoreRows: number;
+  featureColumns: string[];
+  split: { train: number; validation: number; test: number; salt: string; hash: string };
+}
+
+/** Where each needed column sits in a file's header (-1: an optional feature the file does not hold). */
+function locate(header: string[], names: string[], config: PipelineConfig, file: string): number[] {
+  const position = new Map(header.map((name, i) => [name, i]));
+  return names.map((name) => {
+    const at = position.get(name);
+    if (at !== undefined) return at;
+    if (config.dataset.columns[name]?.required === false) return -1;
+    throw new InputError(`${file}: column ${name} is missing from the header`);
+  });
+}
+
+/** `[rowKey, ...features]` of a record; `plain` records (no quote anywhere) need no quoting. */
+function selectLine(fields: string[], positions: number[], plain: boolean): string {
+  let out = '';
+  for (let k = 0; k < positions.length; k++) {
+    const at = positions[k] as number;
+    const value = at < 0 ? '' : (fields[at] as string);
+    out += (k === 0 ? '' : ',') + (plain ? value : csvField(value));
+  }
+  return out;
+}
+
+class PrepareOutputs {
+  readonly data: Record<SplitName, LineWriter>;
+  readonly evaluation: Record<'validation' | 'test', LineWriter>;
+  readonly labels: Record<'validation' | 'test', LineWriter>;
+  readonly score: LineWriter;
+
+  constructor(readonly dir: string) {
+    const data = (s: SplitName) => new LineWriter(join(dir, s, 'data.csv'));
+    this.data = { train: data('train'), validation: data('validation'), test: data('test') };
+    this.evaluation = {
+      validation: new LineWriter(join(dir, 'transform', 'eval', 'validation.csv')),
+      test: new LineWriter(join(dir, 'transform', 'eval', 'test.csv')),
+    };
+    this.labels = {
+      validation: new LineWriter(join(dir, 'labels', 'validation.csv')),
+      test: new LineWriter(join(dir, 'labels', 'test.csv')),
+    };
+    this.labels.validation.write('key,label');
+    this.labels.test.write('key,label');
+    this.score = new LineWriter(join(dir, 'transform', 'score', 'score.csv'));
+  }
+
+  close(): void {
+    for (const w of [...Object.values(this.data), ...Object.values(this.evaluation), ...Object.values(this.labels), this.score]) w.close();
+  }
+}
+
+interface Counts {
+  rows: PerSplit;
+  positives: PerSplit;
+}
+
+async function splitDataset(path: string, config: PipelineConfig, out: PrepareOutputs, alsoScore: boolean): Promise<Counts> {
+  const { dataset, split } = config;
+  const selected = [dataset.rowKey, ...featureColumns(config)];
+  const counts: Counts = { rows: { train: 0, validation: 0, test: 0 }, positives: { train: 0, validation: 0, test: 0 } };
+  let positions: number[] | undefined;
+  let width = 0;
+  let targetAt = -1;
+  await readCsvFile(path, (fields, line, raw) => {
+    if (positions === undefined) {
+      width = fields.length;
+      positions = locate(fields, selected, config, path);
+      targetAt = locate(fields, [dataset.target], config, path)[0] as number;
+      for (const s of SPLIT_NAMES) out.data[s].write(csvLine(fields));
+      return;
+    }
+    if (fields.length !== width) throw new RowError(line, `expected ${width} columns, got ${fields.length}`);
+    const key = fields[positions[0] as number] as string;
+    if (key === '') throw new RowError(line, `row key ${dataset.rowKey} is empty`);
+    const target = fields[targetAt];
+    const label = target === dataset.positiveLabel ? 1 : target === dataset.negativeLabel ? 0 : -1;
+    if (label < 0) throw new RowError(line, `target ${dataset.target} is "${target}", neither "${dataset.positiveLabel}" nor "${dataset.negativeLabel}"`);
+    const name = assignSplit(key, split);
+    out.data[name].write(raw ?? csvLine(fields));
+    counts.rows[name]++;
+    counts.positives[name] += label;
+    const selectedLine = name !== 'train' || alsoScore ? selectLine(fields, positions, raw !== null) : '';
+    if (name !== 'train') {
+      out.evaluation[name].write(selectedLine);
+      out.labels[name].write(`${csvField(key)},${label}`);
+    }
+    if (alsoScore) out.score.write(selectedLine);
+  });
+  if (positions === undefined) throw new InputError(`${path} is empty (no header)`);
+  return counts;
+}
+
+async function copyScoreInput(path: string, config: PipelineConfig, out: PrepareOutputs): Promise<void> {
+  const selected = [config.dataset.rowKey, ...featureColumns(config)];
+  let positions: number[] | undefined;
+  let width = 0;
+  await readCsvFile(path, (fields, line, raw) => {
+    if (positions === undefined) {
+      width = fields.length;
+      positions = locate(fields, selected, config, path);
+      return;
+    }
+    if (fields.length !== width) throw new RowError(line, `expected ${width} columns, got ${fields.length}`);
+    out.score.write(selectLine(fields, positions, raw !== null));
+  });
+}
+
+function checkClasses(counts: Counts): void {
+  const problems = SPLIT_NAMES.filter((s) => counts.positives[s] < 1 || counts.rows[s] - counts.positives[s] < 1).map(
+    (s) => `${s} has ${counts.positives[s]} positive and ${counts.rows[s] - counts.positives[s]} negative rows`,
+  );
+  if (problems.length > 0) {
+    throw new InputError(`every split needs at least one row of each class: ${problems.join('; ')}`);
+  }
+}
+
+/**
+ * The `prepare` command: splits the dataset by a stable hash of the row key and writes the contract's outputs
+ * under `$ML_ROOT/processing/output/`. Streams every file (constant memory in rows).
+ */
+export async function runPrepare(mlRoot: string, print: (line: string) => void): Promise<PrepareSummary> {
+  const paths = mlPaths(mlRoot);
+  const config = await readPipelineConfig(paths.processing.config);
+  const datasetPath = channelCsv(paths.processing.data) as string;
+  const scorePath = channelCsv(paths.processing.score, { optional: true });
+  const out = new PrepareOutputs(paths.processing.output);
+  const started = Date.now();
+  let counts: Counts;
+  try {
+    counts = await splitDataset(datasetPath, config, out, scorePath === undefined).catch((error: unknown) => {
+      throw error instanceof RowError ? new InputError(`${datasetPath}: ${error.message}`, { cause: error }) : error;
+    });
+    if (scorePath !== undefined) {
+      await copyScoreInput(scorePath, config, out).catch((error: unknown) => {
+        throw error instanceof RowError ? new InputError(`${scorePath}: ${error.message}`, { cause: error }) : error;
+      });
+    }
+  } finally {
+    out.close();
+  }
+  const total = counts.rows.train + counts.rows.validation + counts.rows.test;
+  const seconds = (Date.now() - started) / 1000;
+  print(`prepare: ${total} rows (train=${counts.rows.train} validation=${counts.rows.validation} test=${counts.rows.test}) in ${seconds.toFixed(2)} s`);
+  checkClasses(counts);
+  const rate = (s: SplitName) => counts.positives[s] / counts.rows[s];
+  const summary: PrepareSummary = {
+    ...counts,
+    positiveRate: { train: rate('train'), validation: rate('validation'), test: rate('test') },
+    scoreRows: out.score.lines,
+    featureColumns: featureColumns(config),
+    split: { ...config.split, hash: 'fnv1a32+fmix32 of "<salt>:<rowKey>" / 2^32' },
+  };
+  await writeFile(join(paths.processing.output, 'summary.json'), JSON.stringify(summary, null, 2));
+  return summary;
+}

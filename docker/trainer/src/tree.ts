@@ -1,0 +1,162 @@
+import { binAt, type BinnedRows } from './bins';
+import type { GbtParams, Tree } from './gbt';
+
+interface Split {
+  feature: number;
+  bin: number;
+}
+
+/** Gradient, hessian and count per (feature, bin): cell `f << 8 | bin`. */
+
+
+/** Gradient, hessian and row count per (feature, bin), interleaved: cell (f << 8 | bin) at 3 × cell. */
+type Histogram = Float64Array;
+
+type BuiltTree = Tree & { bin: number[] };
+
+/** Grows one regression tree on gradients / hessians from binned rows (depth-first, histogram subtraction). */
+export class TreeBuilder {
+  /** Two histograms per depth (the children of a node), so a parent's survives while its subtrees grow. */
+  private readonly pool: Histogram[];
+  /** Slots that hold at least one feature (a category column without levels holds none). */
+  private readonly activeSlots: Int32Array;
+  private tree: BuiltTree = { feature: [], threshold: [], left: [], right: [], value: [], bin: [] };
+
+  constructor(
+    private readonly binned: BinnedRows,
+    private readonly index: Int32Array,
+    private readonly slotOf: Int32Array,
+    private readonly g: Float64Array,
+    private readonly h: Float64Array,
+    private readonly params: Required<GbtParams>,
+  ) {
+    this.pool = Array.from({ length: 2 * (params.maxDepth + 2) }, () => new Float64Array(binned.features * 256 * 3));
+    this.activeSlots = Int32Array.from(new Set(slotOf));
+  }
+
+  grow(rows: Uint32Array): BuiltTree {
+    this.tree = { feature: [], threshold: [], left: [], right: [], value: [], bin: [] };
+    const root = this.pool[0] as Histogram;
+    this.fill(root, rows, 0, rows.length);
+    this.node(rows, 0, rows.length, 0, root);
+    return this.tree;
+  }
+
+  /** Histogram of rows[start, end): one add per slot, then rows where a one-hot column is 0 go to its zero bin. */
+  private fill(hist: Histogram, rows: Uint32Array, start: number, end: number): void {
+    const { g, h, index, activeSlots } = this;
+    const { bins, width, features, zeroBin } = this.binned;
+    hist.fill(0);
+    let sumG = 0;
+    let sumH = 0;
+    for (let k = start; k < end; k++) {
+      const r = rows[k] as number;
+      const gr = g[r] as number;
+      const hr = h[r] as number;
+      sumG += gr;
+      sumH += hr;
+      for (let j = 0; j < activeSlots.length; j++) {
+        const at = r * width + (activeSlots[j] as number);
+        const o = (((index[at] as number) << 8) | (bins[at] as number)) * 3;
+        hist[o] = (hist[o] as number) + gr;
+        hist[o + 1] = (hist[o + 1] as number) + hr;
+        hist[o + 2] = (hist[o + 2] as number) + 1;
+      }
+    }
+    for (let f = 0; f < features; f++) {
+      let fg = 0;
+      let fh = 0;
+      let fc = 0;
+      for (let o = f * 768, e = o + 768; o < e; o += 3) {
+        fg += hist[o] as number;
+        fh += hist[o + 1] as number;
+        fc += hist[o + 2] as number;
+      }
+      const o = ((f << 8) | (zeroBin[f] as number)) * 3;
+      hist[o] = (hist[o] as number) + sumG - fg;
+      hist[o + 1] = (hist[o + 1] as number) + sumH - fh;
+      hist[o + 2] = (hist[o + 2] as number) + end - start - fc;
+    }
+  }
+
+  private node(rows: Uint32Array, start: number, end: number, depth: number, hist: Histogram): number {
+    const { tree, params } = this;
+    let sumG = 0;
+    let sumH = 0;
+    for (let k = start; k < end; k++) {
+      sumG += this.g[rows[k] as number] as number;
+      sumH += this.h[rows[k] as number] as number;
+    }
+    const id = tree.value.length;
+    tree.value.push((-sumG / (sumH + params.lambda)) * params.learningRate);
+    tree.feature.push(-1);
+    tree.threshold.push(0);
+    tree.bin.push(0);
+    tree.left.push(-1);
+    tree.right.push(-1);
+    if (depth >= params.maxDepth || end - start < 2 * params.minSamplesLeaf) return id;
+    const split = this.bestSplit(hist, end - start, sumG, sumH);
+    if (split === undefined) return id;
+    const mid = this.partition(rows, start, end, split);
+    tree.feature[id] = split.feature;
+    tree.bin[id] = split.bin;
+    tree.threshold[id] = this.binned.thresholds[split.feature]?.[split.bin] as number;
+    const leftHist = this.pool[2 * depth + 2] as Histogram;
+    const rightHist = this.pool[2 * depth + 3] as Histogram;
+    if (depth + 1 < params.maxDepth) {
+      // Build the smaller child's histogram from its rows, the larger one's as parent minus smaller.
+      const [small, large] = mid - start <= end - mid ? [leftHist, rightHist] : [rightHist, leftHist];
+      if (small === leftHist) this.fill(small, rows, start, mid);
+      else this.fill(small, rows, mid, end);
+      for (let o = 0; o < hist.length; o++) large[o] = (hist[o] as number) - (small[o] as number);
+    }
+    tree.left[id] = this.node(rows, start, mid, depth + 1, leftHist);
+    tree.right[id] = this.node(rows, mid, end, depth + 1, rightHist);
+    return id;
+  }
+
+  private bestSplit(hist: Histogram, count: number, sumG: number, sumH: number): Split | undefined {
+    const { thresholds, features } = this.binned;
+    const { lambda, minSamplesLeaf } = this.params;
+    const parent = (sumG * sumG) / (sumH + lambda);
+    let best: Split | undefined;
+    let bestGain = 1e-9;
+    for (let f = 0; f < features; f++) {
+      const cuts = (thresholds[f] as Float64Array).length;
+      let gl = 0;
+      let hl = 0;
+      let cl = 0;
+      for (let b = 0; b < cuts; b++) {
+        const o = ((f << 8) | b) * 3;
+        gl += hist[o] as number;
+        hl += hist[o + 1] as number;
+        cl += hist[o + 2] as number;
+        if (cl < minSamplesLeaf) continue;
+        if (count - cl < minSamplesLeaf) break;
+        const gr = sumG - gl;
+        const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (sumH - hl + lambda) - parent;
+        if (gain > bestGain) {
+          bestGain = gain;
+          best = { feature: f, bin: b };
+        }
+      }
+    }
+    return best;
+  }
+
+  private partition(rows: Uint32Array, start: number, end: number, split: Split): number {
+    const slot = this.slotOf[split.feature] as number;
+    let i = start;
+    let j = end - 1;
+    while (i <= j) {
+      const r = rows[i] as number;
+      if (binAt(this.binned, this.index, r, slot, split.feature) <= split.bin) i++;
+      else {
+        rows[i] = rows[j] as number;
+        rows[j--] = r;
+      }
+    }
+    return i;
+  }
+}
+

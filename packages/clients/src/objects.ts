@@ -1,0 +1,98 @@
+import { parse } from 'csv-parse';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+
+type S3 = Pick<S3Client, 'send'>;
+
+function isNotFound(error: unknown): boolean {
+  const name = (error as { name?: string }).name;
+  return name === 'NoSuchKey' || name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+}
+
+/**
+ * Small typed helpers over S3 for the JSON documents the pipeline keeps (records, reports, pointers).
+ * Data files never go through Lambda memory: jobs read and write them.
+ */
+export async function getText(s3: S3, bucket: string, key: string): Promise<string> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!out.Body) throw new Error(`s3://${bucket}/${key} has no body`);
+  return out.Body.transformToString('utf-8');
+}
+
+/** @example const record = await getJson<RunRecord>(s3, bucket, layout.runRecord(p, runId)) */
+export async function getJson<T>(s3: S3, bucket: string, key: string): Promise<T> {
+  return JSON.parse(await getText(s3, bucket, key)) as T;
+}
+
+/** The document, or undefined when the key does not exist. */
+export async function getJsonIfExists<T>(s3: S3, bucket: string, key: string): Promise<T | undefined> {
+  try {
+    return await getJson<T>(s3, bucket, key);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function putJson(s3: S3, bucket: string, key: string, value: unknown): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value, null, 2), ContentType: 'application/json' }),
+  );
+}
+
+export async function putText(s3: S3, bucket: string, key: string, body: string, contentType = 'text/plain'): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+}
+
+/** Head of an object, or undefined when it does not exist. */
+export async function headObject(s3: S3, bucket: string, key: string, versionId?: string) {
+  try {
+    return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Every object under a prefix (all pages), in key order. */
+export async function listObjects(s3: S3, bucket: string, prefix: string): Promise<{ key: string; size: number; lastModified?: Date }[]> {
+  const found: { key: string; size: number; lastModified?: Date }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const item of page.Contents ?? []) {
+      if (item.Key !== undefined) found.push({ key: item.Key, size: item.Size ?? 0, lastModified: item.LastModified });
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return found;
+}
+
+/**
+ * Stream the records of a CSV object (header optional), one array of strings per record; memory stays constant.
+ * @example for await (const [key, score] of csvRecords(s3, bucket, 'x.csv.out')) { ... }
+ */
+export async function* csvRecords(s3: S3, bucket: string, key: string, options: { header?: boolean } = {}): AsyncGenerator<string[]> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!out.Body) throw new Error(`s3://${bucket}/${key} has no body`);
+  const parser = (out.Body as NodeJS.ReadableStream).pipe(parse({ bom: true, relax_column_count: false, from_line: options.header ? 2 : 1 }));
+  for await (const record of parser) yield record as string[];
+}
+
+/** Number of non-empty lines of an object, streamed (for checking that an output is complete). */
+export async function countLines(s3: S3, bucket: string, key: string): Promise<number> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!out.Body) return 0;
+  let lines = 0;
+  let last = 10;
+  for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++;
+    if (chunk.length > 0) last = chunk[chunk.length - 1] as number;
+  }
+  return last === 10 ? lines : lines + 1;
+}

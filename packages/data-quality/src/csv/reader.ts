@@ -1,0 +1,103 @@
+import { isUtf8 } from 'node:buffer';
+import type { CsvRow } from './row';
+import { CsvFormatError, CsvScanner } from './scanner';
+import { firstInvalidUtf8Offset, incompleteTailLength } from './utf8';
+
+/**
+ * Receives the header once, then each data row with its 1-based data row number. The CsvRow object is
+ * reused: read what you need during the call.
+ */
+export interface CsvSink {
+  header(fields: string[]): void;
+  row(row: CsvRow, rowNumber: number): void;
+}
+
+/** Why reading stopped early. `row` is the data row being read (0 = the header). */
+export interface CsvReadFailure {
+  reason: 'encoding' | 'malformed';
+  message: string;
+  row: number;
+}
+
+export interface CsvReadResult {
+  /** Data rows handed to the sink (the header excluded). */
+  rows: number;
+  headerSeen: boolean;
+  bytes: number;
+  failure?: CsvReadFailure;
+}
+
+/** What `readCsv` accepts: a Node readable stream or any async iterable of byte chunks (or strings). */
+export type CsvInput = NodeJS.ReadableStream | AsyncIterable<Uint8Array | string>;
+
+/**
+ * Stream a CSV file into `sink`: UTF-8 with or without BOM, LF or CRLF, RFC 4180 quoting. Memory stays
+ * constant in the number of rows. Invalid UTF-8 or malformed quoting stops the read and is returned as a
+ * `failure` naming the byte offset or data row, never thrown.
+ * @example const result = await readCsv(createReadStream(path), { header: console.log, row: () => {} })
+ */
+export async function readCsv(input: CsvInput, sink: CsvSink): Promise<CsvReadResult> {
+  const scanner = new CsvScanner((row, record) => (record === 0 ? sink.header(row.toArray()) : sink.row(row, record)));
+  const decoder = new Utf8ChunkDecoder();
+  const summary = (failure?: CsvReadFailure): CsvReadResult => {
+    const records = scanner.recordCount;
+    const result: CsvReadResult = { rows: Math.max(0, records - 1), headerSeen: records > 0, bytes: decoder.bytes };
+    if (failure) result.failure = failure;
+    return result;
+  };
+  try {
+    for await (const chunk of input as AsyncIterable<Uint8Array | string>) {
+      const decoded = decoder.decode(chunk);
+      scanner.push(decoded.text);
+      if (decoded.error) return summary(encodingFailure(decoded.error, scanner.recordCount));
+    }
+    const tailError = decoder.finish();
+    if (tailError) return summary(encodingFailure(tailError, scanner.recordCount));
+    scanner.end();
+  } catch (error) {
+    if (!(error instanceof CsvFormatError)) throw error;
+    return summary({ reason: 'malformed', message: `malformed CSV ${where(error.record)}: ${error.message}`, row: error.record });
+  }
+  return summary();
+}
+
+const where = (record: number): string => (record === 0 ? 'in the header' : `at data row ${record}`);
+
+function encodingFailure(message: string, record: number): CsvReadFailure {
+  return { reason: 'encoding', message: `${message}, ${where(record)}`, row: record };
+}
+
+/** Decodes byte chunks as strict UTF-8, holding back a character split across chunks; strips a leading BOM. */
+class Utf8ChunkDecoder {
+  bytes = 0;
+  private pending: Buffer | undefined;
+  private first = true;
+
+  decode(chunk: Uint8Array | string): { text: string; error?: string } {
+    if (typeof chunk === 'string') return { text: this.stripBom(chunk) };
+    const start = this.bytes - (this.pending?.length ?? 0);
+    this.bytes += chunk.length;
+    const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const data = this.pending ? Buffer.concat([this.pending, view]) : view;
+    const tail = incompleteTailLength(data);
+    const body = tail > 0 ? data.subarray(0, data.length - tail) : data;
+    this.pending = tail > 0 ? Buffer.from(data.subarray(data.length - tail)) : undefined;
+    if (isUtf8(body)) return { text: this.stripBom(body.toString('utf8')) };
+    const offset = firstInvalidUtf8Offset(body);
+    const byte = (body[offset] ?? 0).toString(16).padStart(2, '0');
+    const text = this.stripBom(body.subarray(0, offset).toString('utf8'));
+    return { text, error: `not valid UTF-8: byte 0x${byte} at byte offset ${start + offset}` };
+  }
+
+  /** An error when the input ended inside a multi-byte character. */
+  finish(): string | undefined {
+    if (!this.pending) return undefined;
+    return `not valid UTF-8: the file ends inside a multi-byte character (byte offset ${this.bytes - this.pending.length})`;
+  }
+
+  private stripBom(text: string): string {
+    if (!this.first || text.length === 0) return text;
+    this.first = false;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+}

@@ -1,0 +1,49 @@
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { getClients, type Clients } from '@mlops/clients';
+import { readEnv, type HandlerEnv } from './env';
+import { parseEvent } from './parse';
+
+export { readEnv, type HandlerEnv } from './env';
+export { parseEvent } from './parse';
+export { MetricUnit };
+
+/** What a domain function receives besides its event: clients, settings, clock and observability. */
+export interface Deps {
+  readonly clients: Clients;
+  readonly env: HandlerEnv;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly now: () => Date;
+}
+
+export type DomainFunction<I, O> = (input: I, deps: Deps) => Promise<O>;
+
+/**
+ * Wrap a domain function in the shared middy stack: Powertools logger (Lambda context, cold start),
+ * metrics flushed after each call, the event parsed by a zod schema, the domain function called once.
+ * @example export const handler = createHandler('startTuning', StartTuningEvent, startTuning);
+ */
+export function createHandler<S extends z.ZodType, O>(name: string, schema: S, run: DomainFunction<z.infer<S>, O>) {
+  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? name });
+  const metrics = new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'mlops-local',
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? name,
+  });
+  const env = readEnv(process.env);
+  const base = async (event: unknown, _context: Context): Promise<O> => {
+    const input = parseEvent(schema, event, name);
+    const clients = await getClients();
+    return run(input, { clients, env, logger, metrics, now: () => new Date() });
+  };
+  return middy(base)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: process.env.MLOPS_BACKEND !== 'local' }));
+}
+export { runConfig } from './run';
+export * from './sagemaker';

@@ -1,0 +1,3 @@
+export * from './service';
+export * from './cloud';
+export { LocalSfn, type Executor, type LocalHistoryEvent } from './sfn/sfn';

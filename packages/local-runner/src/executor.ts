@@ -1,0 +1,105 @@
+import './polyfill';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { Executor, LocalHistoryEvent } from '@mlops/local-backend';
+import type { LocalDefinition } from './definition';
+import type { HandlerInvoker } from './handlers';
+
+/** A progress event for printing: one per state entered, left, failed or retried. */
+export interface StateEvent {
+  state: string;
+  type: string;
+  phase: 'entered' | 'exited' | 'failed' | 'retried' | 'caught';
+  at: number;
+  error?: string;
+  cause?: string;
+}
+
+export interface ExecutorOptions {
+  definition: LocalDefinition;
+  invoker: HandlerInvoker;
+  /** Milliseconds every Wait state really waits locally (shortened, never skipped). */
+  waitMs: number;
+  /** Milliseconds before a retry locally. */
+  retryMs: number;
+  onEvent?: (event: StateEvent) => void;
+}
+
+type LogEvent = { type: string; timestamp: number; state?: { name: string; type: string; input?: unknown; output?: unknown }; Error?: string; Cause?: unknown; input?: unknown; output?: unknown };
+
+/** Turn one aws-local-stepfunctions event into the GetExecutionHistory shape. */
+function toHistory(event: LogEvent): Omit<LocalHistoryEvent, 'id' | 'previousEventId'> | undefined {
+  const timestamp = new Date(event.timestamp);
+  const state = event.state;
+  switch (event.type) {
+    case 'ExecutionStarted':
+      return { timestamp, type: 'ExecutionStarted', executionStartedEventDetails: { input: JSON.stringify(event.input) } };
+    case 'ExecutionSucceeded':
+      return { timestamp, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: JSON.stringify(event.output) } };
+    case 'ExecutionFailed':
+      return { timestamp, type: 'ExecutionFailed', executionFailedEventDetails: { error: event.Error, cause: String(event.Cause ?? '') } };
+    case 'StateEntered':
+      return { timestamp, type: `${state?.type}StateEntered`, stateEnteredEventDetails: { name: state?.name, input: JSON.stringify(state?.input) } };
+    case 'StateExited':
+      return { timestamp, type: `${state?.type}StateExited`, stateExitedEventDetails: { name: state?.name, output: JSON.stringify(state?.output) } };
+    case 'StateFailed':
+      return state?.type === 'Task'
+        ? { timestamp, type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: state.name, error: event.Error, cause: String(event.Cause ?? '') } }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const PHASES: Record<string, StateEvent['phase']> = {
+  StateEntered: 'entered',
+  StateExited: 'exited',
+  StateFailed: 'failed',
+  StateRetried: 'retried',
+  StateCaught: 'caught',
+};
+
+/**
+ * The executor the local Step Functions uses: the deployed definition run by aws-local-stepfunctions, each Task
+ * overridden by an in-process invocation of the function's real handler, waits and retry intervals shortened.
+ */
+export function createExecutor(options: ExecutorOptions): Executor {
+  const { definition, invoker } = options;
+  return async ({ stateMachineArn, executionArn, name, input, record }) => {
+    const machine = new StateMachine(definition.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    const taskResourceLocalHandlers = Object.fromEntries(
+      Object.entries(definition.tasks).map(([state, fnKey]) => [state, (payload: unknown) => invoker.invoke(fnKey, payload) as never]),
+    );
+    const startTime = new Date().toISOString();
+    const execution = machine.run(input as never, {
+      overrides: {
+        taskResourceLocalHandlers,
+        waitTimeOverrides: Object.fromEntries(definition.waits.map((w) => [w, options.waitMs])),
+        retryIntervalOverrides: Object.fromEntries(Object.keys(definition.tasks).map((t) => [t, options.retryMs])),
+      },
+      context: {
+        Execution: { Id: executionArn, Name: name, StartTime: startTime, Input: input, RoleArn: 'arn:aws:iam::000000000000:role/local' },
+        StateMachine: { Id: stateMachineArn, Name: stateMachineArn.split(':').pop() },
+      } as never,
+    });
+    const consume = (async () => {
+      for await (const raw of execution.eventLogs) {
+        const event = raw as unknown as LogEvent;
+        const history = toHistory(event);
+        if (history) record(history);
+        const phase = PHASES[event.type];
+        if (phase && event.state) {
+          options.onEvent?.({ state: event.state.name, type: event.state.type, phase, at: event.timestamp, error: event.Error, cause: event.Cause === undefined ? undefined : String(event.Cause) });
+        }
+      }
+    })();
+    try {
+      const output = await execution.result;
+      await consume;
+      return { status: 'SUCCEEDED', output };
+    } catch (error) {
+      await consume.catch(() => undefined);
+      const e = error as { name?: string; message?: string; cause?: { name?: string; message?: string } };
+      return { status: 'FAILED', error: e.cause?.name ?? e.name, cause: e.cause?.message ?? e.message };
+    }
+  };
+}

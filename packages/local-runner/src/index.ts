@@ -1,0 +1,6 @@
+export * from './run';
+export * from './definition';
+export * from './environment';
+export * from './executor';
+export * from './handlers';
+export * from './summary';

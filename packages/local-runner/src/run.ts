@@ -1,0 +1,129 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { getJsonIfExists } from '@mlops/clients';
+import { resetClients } from '@mlops/clients';
+import { layout, loadPipelineConfig, MlopsError } from '@mlops/core';
+import { localCloud, repoRoot, type LocalCloud } from '@mlops/local-backend';
+import { loadDefinition } from './definition';
+import { LOCAL_BUCKETS, localEnvironment } from './environment';
+import { createExecutor, type StateEvent } from './executor';
+import { discoverHandlers, HandlerInvoker } from './handlers';
+import { deployLocally } from './setup';
+
+export interface RunPipelineOptions {
+  pipeline: string;
+  data: string;
+  score?: string;
+  workdir: string;
+  trace?: string;
+  stateMachine?: string;
+  waitMs?: number;
+  onEvent?: (event: StateEvent) => void;
+}
+
+export type RunStatus = 'published' | 'rejected' | 'invalid-data' | 'failed';
+
+export interface RunOutcome {
+  runId: string;
+  pipeline: string;
+  status: RunStatus;
+  executionArn: string;
+  executionStatus: string;
+  error?: string;
+  cause?: string;
+  record: Record<string, unknown> | undefined;
+  workdir: string;
+  lambdaInvocations: number;
+  trace: { service: string; command: string; input: unknown }[];
+}
+
+/** Raised when the local run could not even start an execution (the trigger ignored the file). */
+export class RunNotStartedError extends MlopsError {}
+
+/** Prepare the local cloud under `<workdir>/cloud` and the process environment the functions read. */
+export async function openLocalCloud(workdir: string, trace?: string): Promise<{ cloud: LocalCloud; env: Record<string, string> }> {
+  const root = resolve(workdir, 'cloud');
+  await mkdir(root, { recursive: true });
+  const images = await readdir(join(repoRoot(), 'docker'));
+  const env = localEnvironment(root, images);
+  Object.assign(process.env, env);
+  resetClients();
+  const cloud = await localCloud({ root, traceFile: trace ? resolve(trace) : undefined });
+  if (trace) cloud.traceFile = resolve(trace);
+  return { cloud, env };
+}
+
+/**
+ * Run a pipeline end to end on this machine: deploy it into the local cloud, upload the dataset under
+ * `<pipeline>/incoming/` as a user would, let the real ingest function start the real state machine, and wait.
+ * @example const outcome = await runPipeline({ pipeline: 'pipelines/attrition.yml', data: 'data/attrition.csv', workdir: '.work' })
+ */
+export async function runPipeline(options: RunPipelineOptions): Promise<RunOutcome> {
+  const config = await loadPipelineConfig(options.pipeline);
+  const { cloud, env } = await openLocalCloud(options.workdir, options.trace);
+  const traceStart = cloud.trace.length;
+  await deployLocally(cloud, config, env);
+
+  const root = repoRoot();
+  const definition = await loadDefinition(options.stateMachine ?? join(root, 'state-machines', 'pipeline.asl.yml'), {
+    region: cloud.region,
+    account: cloud.accountId,
+  });
+  const invoker = new HandlerInvoker(discoverHandlers(root), cloud.region, cloud.accountId);
+  cloud.sfn.setExecutor(createExecutor({ definition, invoker, waitMs: options.waitMs ?? 20, retryMs: 10, onEvent: options.onEvent }));
+
+  if (options.score) {
+    await cloud.s3.send(
+      new PutObjectCommand({ Bucket: LOCAL_BUCKETS.data, Key: `${config.name}/score/${basename(options.score)}`, Body: createReadStream(options.score) }),
+    );
+  }
+  const key = `${config.name}/incoming/${basename(options.data)}`;
+  const put = (await cloud.s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.data, Key: key, Body: createReadStream(options.data) }))) as {
+    VersionId?: string;
+    ETag?: string;
+  };
+  const event = {
+    version: '0',
+    id: `local-${Date.now()}`,
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: cloud.accountId,
+    time: new Date().toISOString(),
+    region: cloud.region,
+    resources: [`arn:aws:s3:::${LOCAL_BUCKETS.data}`],
+    detail: {
+      version: '0',
+      bucket: { name: LOCAL_BUCKETS.data },
+      object: { key, size: 0, etag: put.ETag?.replace(/"/g, ''), 'version-id': put.VersionId, sequencer: '0' },
+      'request-id': 'local',
+      requester: cloud.accountId,
+      reason: 'PutObject',
+    },
+  };
+  const started = (await invoker.invoke('startPipeline', event)) as { started: boolean; executionArn?: string; runId?: string; reason?: string };
+  if (!started.started || !started.executionArn || !started.runId) {
+    throw new RunNotStartedError(`the ingest function started no execution: ${started.reason ?? 'unknown reason'}`);
+  }
+  const execution = await cloud.sfn.waitFor(started.executionArn);
+  const record = await getJsonIfExists<Record<string, unknown>>(
+    cloud.s3 as never,
+    LOCAL_BUCKETS.artifacts,
+    layout.runRecord(config.name, started.runId),
+  );
+  const status = (record?.status as RunStatus | undefined) ?? 'failed';
+  return {
+    runId: started.runId,
+    pipeline: config.name,
+    status,
+    executionArn: started.executionArn,
+    executionStatus: execution.status,
+    error: execution.error,
+    cause: execution.cause,
+    record,
+    workdir: resolve(options.workdir),
+    lambdaInvocations: invoker.invocations,
+    trace: cloud.trace.slice(traceStart),
+  };
+}

@@ -1,0 +1,105 @@
+import { InputError } from '@mlops/core';
+import { checkPairs, countPositives } from './input';
+import type { ConfidenceInterval } from './schema';
+
+/** A metric of (labels, scores), e.g. `rocAuc`. */
+export type MetricFn = (labels: Uint8Array, scores: Float64Array) => number;
+
+/** Options of `bootstrapCi`. */
+export interface BootstrapOptions {
+  /** Number of resamples (at least 1). */
+  samples: number;
+  /** Two-sided coverage, e.g. 0.95. */
+  confidence: number;
+  /** Seed of the PRNG: equal seeds give equal intervals. */
+  seed: number;
+}
+
+/**
+ * mulberry32: a small, fast, seeded 32-bit PRNG returning floats in [0, 1). Deterministic across platforms.
+ *
+ * @example
+ * const random = mulberry32(42);
+ * random(); // 0.6011037519201636, the same on every run
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Linear-interpolated quantile of sorted values (numpy's default `linear` method). */
+function quantileOfSorted(sorted: Float64Array, q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+function indicesOfClass(labels: Uint8Array, label: number, count: number): Uint32Array {
+  const indices = new Uint32Array(count);
+  let k = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === label) indices[k++] = i;
+  return indices;
+}
+
+function checkOptions({ samples, confidence, seed }: BootstrapOptions): void {
+  if (!Number.isInteger(samples) || samples < 1) throw new InputError(`bootstrap samples must be >= 1, got ${samples}`);
+  if (!(confidence > 0 && confidence < 1)) throw new InputError(`confidence must be in (0, 1), got ${confidence}`);
+  if (!Number.isInteger(seed)) throw new InputError(`bootstrap seed must be an integer, got ${seed}`);
+}
+
+/**
+ * Percentile bootstrap interval of `metricFn`. Resampling is **stratified**: each resample draws, with replacement,
+ * as many positives from the positives and as many negatives from the negatives as the data holds, so every
+ * resample keeps the class balance and AUC stays defined. Two resample buffers of n rows are reused: `metricFn` must
+ * not keep references to its arguments.
+ *
+ * @example
+ * bootstrapCi(rocAuc, labels, scores, { samples: 200, confidence: 0.95, seed: 42 });
+ * // e.g. { estimate: 0.81, lower: 0.76, upper: 0.86, confidence: 0.95, samples: 200, seed: 42, method: 'percentile', stratified: true }
+ */
+export function bootstrapCi(
+  metricFn: MetricFn,
+  labels: Uint8Array,
+  scores: Float64Array,
+  options: BootstrapOptions,
+): ConfidenceInterval {
+  checkPairs(labels, scores);
+  checkOptions(options);
+  const positiveCount = countPositives(labels);
+  const strata = [indicesOfClass(labels, 1, positiveCount), indicesOfClass(labels, 0, labels.length - positiveCount)];
+  const random = mulberry32(options.seed);
+  const sampleLabels = new Uint8Array(labels.length);
+  const sampleScores = new Float64Array(labels.length);
+  const values = new Float64Array(options.samples);
+  for (let s = 0; s < options.samples; s++) {
+    let row = 0;
+    for (const stratum of strata) {
+      for (let k = 0; k < stratum.length; k++) {
+        const source = stratum[Math.floor(random() * stratum.length)]!;
+        sampleLabels[row] = labels[source]!;
+        sampleScores[row] = scores[source]!;
+        row++;
+      }
+    }
+    values[s] = metricFn(sampleLabels, sampleScores);
+  }
+  values.sort();
+  const tail = (1 - options.confidence) / 2;
+  return {
+    estimate: metricFn(labels, scores),
+    lower: quantileOfSorted(values, tail),
+    upper: quantileOfSorted(values, 1 - tail),
+    confidence: options.confidence,
+    samples: options.samples,
+    seed: options.seed,
+    method: 'percentile',
+    stratified: true,
+  };
+}

@@ -1,0 +1,93 @@
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { executionName, layout, newRunId, shortHash, UnsafePathError, type RunInput, type Trigger } from '@mlops/core';
+import { getJsonIfExists, headObject } from '@mlops/clients';
+import type { Deps } from '@mlops/lambda-kit';
+
+/** EventBridge "Object Created" from S3 (the retrain-by-upload path). */
+const S3ObjectCreated = z.object({
+  'detail-type': z.literal('Object Created'),
+  source: z.literal('aws.s3'),
+  time: z.string(),
+  detail: z.object({
+    bucket: z.object({ name: z.string() }),
+    object: z.object({ key: z.string().min(1).max(1024), etag: z.string().optional(), 'version-id': z.string().optional() }),
+  }),
+});
+
+/** A run asked for by a person, a schedule or the decay monitor, for an object already in the data bucket. */
+const RequestedRun = z.object({
+  source: z.literal('mlops'),
+  trigger: z.enum(['manual', 'schedule', 'model-decay']),
+  time: z.string().optional(),
+  bucket: z.string().optional(),
+  key: z.string().min(1).max(1024),
+  detail: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const StartPipelineEvent = z.union([S3ObjectCreated, RequestedRun]);
+export type StartPipelineEvent = z.infer<typeof StartPipelineEvent>;
+
+export type StartPipelineResult =
+  | { started: true; duplicate: boolean; executionArn: string; runId: string; pipeline: string }
+  | { started: false; reason: string };
+
+const INCOMING = /^([a-z][a-z0-9-]{0,30})\/incoming\/(.+)$/;
+
+/** The pipeline an incoming key belongs to; keys that could escape their prefix are refused. */
+export function pipelineOfKey(key: string): string | undefined {
+  const match = INCOMING.exec(key);
+  if (!match) return undefined;
+  const rest = match[2] as string;
+  const segments = rest.split('/');
+  if (segments.some((s) => s === '..' || s === '.' || s === '') || rest.includes('\\') || /[\u0000-\u001f\u202a-\u202e]/.test(rest)) {
+    throw new UnsafePathError(`refusing object key ${JSON.stringify(key)}: it is not a plain path under ${match[1]}/incoming/`);
+  }
+  return match[1];
+}
+
+/**
+ * Start one pipeline execution for one object version. The execution name and run id derive from the object
+ * version, so a duplicate delivery of the same event starts nothing new.
+ */
+export async function startPipeline(event: StartPipelineEvent, deps: Deps): Promise<StartPipelineResult> {
+  const { clients, env, logger } = deps;
+  const fromS3 = 'detail-type' in event;
+  const bucket = fromS3 ? event.detail.bucket.name : (event.bucket ?? env.need('DATA_BUCKET'));
+  const key = fromS3 ? event.detail.object.key : event.key;
+  const pipeline = pipelineOfKey(key);
+  if (pipeline === undefined) return { started: false, reason: `key ${key} is not under <pipeline>/incoming/` };
+
+  const config = await getJsonIfExists(clients.s3, env.need('ARTIFACTS_BUCKET'), layout.pipelineConfig(pipeline));
+  if (config === undefined) {
+    logger.warn('object for an unknown pipeline ignored', { pipeline, key });
+    return { started: false, reason: `no deployed pipeline named ${pipeline}` };
+  }
+  const head = await headObject(clients.s3, bucket, key, fromS3 ? event.detail.object['version-id'] : undefined);
+  if (head === undefined) return { started: false, reason: `s3://${bucket}/${key} does not exist` };
+
+  const version = head.VersionId ?? head.ETag ?? 'unversioned';
+  const at = event.time ?? deps.now().toISOString();
+  const trigger: Trigger = fromS3
+    ? { type: 's3-upload', at, detail: { bucket, key } }
+    : { type: event.trigger, at, detail: event.detail };
+  const input: RunInput = {
+    runId: newRunId(new Date(at), shortHash(`${key}#${version}#${trigger.type}`, 6)),
+    pipeline,
+    trigger,
+    dataset: { bucket, key, versionId: head.VersionId, etag: head.ETag },
+  };
+  const name = executionName(pipeline, key, `${version}#${trigger.type}`);
+  try {
+    const out = await clients.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: env.need('STATE_MACHINE_ARN'), name, input: JSON.stringify(input) }),
+    );
+    logger.info('pipeline execution started', { pipeline, runId: input.runId, executionArn: out.executionArn });
+    return { started: true, duplicate: false, executionArn: out.executionArn as string, runId: input.runId, pipeline };
+  } catch (error) {
+    if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
+    logger.info('duplicate event: this object version already has an execution', { pipeline, name });
+    const arn = `${env.need('STATE_MACHINE_ARN').replace(':stateMachine:', ':execution:')}:${name}`;
+    return { started: true, duplicate: true, executionArn: arn, runId: input.runId, pipeline };
+  }
+}

@@ -1,0 +1,77 @@
+import { StartCrawlerCommand } from '@aws-sdk/client-glue';
+import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
+import { z } from 'zod';
+import { InputError, layout, RegistrationStateSchema, RunStateSchema, type RunState } from '@mlops/core';
+import { countLines, getJson, listObjects, putJson } from '@mlops/clients';
+import { runConfig, type Deps } from '@mlops/lambda-kit';
+
+export const FinalizePublishEvent = RunStateSchema.extend({
+  registration: RegistrationStateSchema,
+  publishing: z.looseObject({ outputPrefix: z.string(), modelName: z.string() }),
+});
+export type FinalizePublishEvent = z.infer<typeof FinalizePublishEvent>;
+
+export interface LatestPointer {
+  runId: string;
+  pipeline: string;
+  prefix: string;
+  files: string[];
+  rows: number;
+  modelVersion: number;
+  modelPackageArn: string;
+  publishedAt: string;
+}
+
+async function startCrawler(deps: Deps): Promise<string | null> {
+  const name = deps.env.get('CRAWLER_NAME');
+  if (name === undefined) return null;
+  try {
+    await deps.clients.glue.send(new StartCrawlerCommand({ Name: name }));
+    return name;
+  } catch (error) {
+    // A crawler already running will pick the new partition up on its next run.
+    if ((error as Error).name === 'CrawlerRunningException') return name;
+    throw error;
+  }
+}
+
+/**
+ * Publish atomically: check the whole transform output is there (one prediction per scoring row), then switch the
+ * `latest` pointer, then approve the model package (the champion moves last). Finally start the crawler.
+ */
+export async function finalizePublish(state: FinalizePublishEvent, deps: Deps) {
+  const { clients, env, logger, now } = deps;
+  await runConfig(state as RunState, deps);
+  const artifacts = env.need('ARTIFACTS_BUCKET');
+  const summary = await getJson<{ scoreRows: number }>(clients.s3, artifacts, `${layout.prepared(state.pipeline, state.runId)}summary.json`);
+  const files = await listObjects(clients.s3, artifacts, state.publishing.outputPrefix);
+  const outputs = files.filter((f) => f.key.endsWith('.out'));
+  if (outputs.length === 0) throw new InputError(`no predictions under ${state.publishing.outputPrefix}`);
+  let rows = 0;
+  for (const file of outputs) rows += await countLines(clients.s3, artifacts, file.key);
+  if (rows !== summary.scoreRows) {
+    throw new InputError(`predictions hold ${rows} rows but the scoring data has ${summary.scoreRows}: not publishing a partial run`);
+  }
+
+  const pointer: LatestPointer = {
+    runId: state.runId,
+    pipeline: state.pipeline,
+    prefix: state.publishing.outputPrefix,
+    files: outputs.map((f) => f.key),
+    rows,
+    modelVersion: state.registration.version,
+    modelPackageArn: state.registration.modelPackageArn,
+    publishedAt: now().toISOString(),
+  };
+  await putJson(clients.s3, artifacts, layout.latestPredictions(state.pipeline), pointer);
+  await clients.sagemaker.send(
+    new UpdateModelPackageCommand({
+      ModelPackageArn: state.registration.modelPackageArn,
+      ModelApprovalStatus: 'Approved',
+      ApprovalDescription: `published by run ${state.runId}`,
+    }),
+  );
+  const crawler = await startCrawler(deps);
+  logger.info('published', { runId: state.runId, rows, crawler });
+  return { latestKey: layout.latestPredictions(state.pipeline), prefix: pointer.prefix, rows, crawler };
+}

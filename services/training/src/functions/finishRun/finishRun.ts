@@ -1,0 +1,107 @@
+import { ListTrainingJobsForHyperParameterTuningJobCommand, type HyperParameterTrainingJobSummary } from '@aws-sdk/client-sagemaker';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { z } from 'zod';
+import { ErrorInfoSchema, layout, RunInputSchema } from '@mlops/core';
+import { getJsonIfExists, putJson } from '@mlops/clients';
+import type { Deps } from '@mlops/lambda-kit';
+import { executionHistory, stageTimings } from './history';
+
+export const FinishRunEvent = z.object({
+  outcome: z.enum(['published', 'rejected', 'invalid-data', 'failed']),
+  executionArn: z.string(),
+  state: z.looseObject({ ...RunInputSchema.shape, error: ErrorInfoSchema.optional() }),
+});
+export type FinishRunEvent = z.infer<typeof FinishRunEvent>;
+
+type Loose = Record<string, unknown> | undefined;
+
+async function trials(deps: Deps, tuning: Loose) {
+  const name = (tuning?.names as string[] | undefined)?.[0];
+  if (!name) return [];
+  const found: HyperParameterTrainingJobSummary[] = [];
+  let token: string | undefined;
+  do {
+    const page = await deps.clients.sagemaker.send(
+      new ListTrainingJobsForHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name, MaxResults: 100, NextToken: token }),
+    );
+    found.push(...(page.TrainingJobSummaries ?? []));
+    token = page.NextToken;
+  } while (token);
+  return found
+    .sort((a, b) => (a.CreationTime?.getTime() ?? 0) - (b.CreationTime?.getTime() ?? 0))
+    .map((t) => ({
+      name: t.TrainingJobName,
+      status: t.TrainingJobStatus,
+      objective: t.FinalHyperParameterTuningJobObjectiveMetric?.Value ?? null,
+      hyperparameters: t.TunedHyperParameters ?? {},
+      durationMs: t.TrainingStartTime && t.TrainingEndTime ? t.TrainingEndTime.getTime() - t.TrainingStartTime.getTime() : null,
+      failureReason: t.FailureReason ?? null,
+    }));
+}
+
+function message(record: Record<string, unknown>, outcome: string): string {
+  const lines = [`Pipeline ${record.pipeline} run ${record.runId}: ${outcome}.`];
+  const evaluation = record.evaluation as { decision?: string; reasons?: string[] } | undefined;
+  if (evaluation?.reasons) lines.push('Gate:', ...evaluation.reasons.map((r) => `  ${r}`));
+  const error = record.error as { state?: string; error?: string; cause?: string } | undefined;
+  if (error) lines.push(`Failed in ${error.state ?? 'an unknown state'}: ${error.error}: ${error.cause ?? ''}`.slice(0, 2000));
+  const validation = record.validation as { summary?: string } | undefined;
+  if (outcome === 'invalid-data' && validation?.summary) lines.push(validation.summary);
+  lines.push(`Run record: ${record.recordUri}`);
+  return lines.join('\n');
+}
+
+/**
+ * Close a run whatever its outcome: assemble the run record (lineage, per-state timings from the execution history,
+ * tuning trials, evaluation, registration, predictions, failure state and cause), store it, and notify.
+ */
+export async function finishRun(event: FinishRunEvent, deps: Deps) {
+  const { clients, env, now, logger } = deps;
+  const { state, outcome } = event;
+  const artifacts = env.need('ARTIFACTS_BUCKET');
+  const recordKey = layout.runRecord(state.pipeline, state.runId);
+  const previous = (await getJsonIfExists<Record<string, unknown>>(clients.s3, artifacts, recordKey)) ?? {};
+  const history = stageTimings(await executionHistory(deps, event.executionArn));
+  const finishedAt = now();
+  const startedAt = (previous.startedAt as string | undefined) ?? state.trigger.at;
+  const record: Record<string, unknown> = {
+    ...previous,
+    runId: state.runId,
+    pipeline: state.pipeline,
+    status: outcome,
+    startedAt,
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - new Date(startedAt).getTime(),
+    executionArn: event.executionArn,
+    trigger: state.trigger,
+    dataset: state.dataset,
+    recordUri: `s3://${artifacts}/${recordKey}`,
+    stages: history.stages,
+    stateTransitions: history.transitions,
+    validation: state.validation ?? null,
+    preparation: state.preparation ?? null,
+    tuning: state.tuning ? { ...(state.tuning as object), trials: await trials(deps, state.tuning as Loose) } : null,
+    scoring: state.scoring ?? null,
+    evaluation: state.evaluation ?? null,
+    registration: state.registration ? { ...(state.registration as object), ...(state.published ? { approvalStatus: 'Approved' } : {}) } : null,
+    predictions: state.published ?? null,
+    error: state.error ? { state: history.failedState, error: state.error.Error, cause: state.error.Cause ?? null } : null,
+  };
+  await putJson(clients.s3, artifacts, recordKey, record);
+  const topic = env.get('NOTIFY_TOPIC_ARN');
+  if (topic) {
+    await clients.sns.send(
+      new PublishCommand({
+        TopicArn: topic,
+        Subject: `[${env.project}/${env.stage}] ${state.pipeline} ${outcome}`.slice(0, 100),
+        Message: message(record, outcome),
+        MessageAttributes: {
+          pipeline: { DataType: 'String', StringValue: state.pipeline },
+          outcome: { DataType: 'String', StringValue: outcome },
+        },
+      }),
+    );
+  }
+  logger.info('run finished', { runId: state.runId, outcome });
+  return { status: outcome, recordKey };
+}

@@ -1,0 +1,69 @@
+import { CopyObjectCommand } from '@aws-sdk/client-s3';
+import {
+  BudgetExceededError,
+  ConfigError,
+  estimateRunCost,
+  layout,
+  parsePipelineConfig,
+  RunInputSchema,
+  type RunInfo,
+  type RunInput,
+} from '@mlops/core';
+import { getJsonIfExists, listObjects, putJson } from '@mlops/clients';
+import type { Deps } from '@mlops/lambda-kit';
+
+export const StartRunEvent = RunInputSchema;
+
+/**
+ * Open a run: freeze the dataset version and the pipeline config into the run's folder, find the scoring data,
+ * estimate the cost and refuse to go on when it is over the pipeline's budget, and write the first run record.
+ */
+export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
+  const { clients, env, now, logger } = deps;
+  const artifacts = env.need('ARTIFACTS_BUCKET');
+  const { pipeline, runId, dataset } = input;
+
+  const raw = await getJsonIfExists(clients.s3, artifacts, layout.pipelineConfig(pipeline));
+  if (raw === undefined) throw new ConfigError(`pipeline ${pipeline} has no deployed config at ${layout.pipelineConfig(pipeline)}`);
+  const config = parsePipelineConfig(raw, `deployed config of ${pipeline}`);
+  const configKey = layout.runConfig(pipeline, runId);
+  await putJson(clients.s3, artifacts, configKey, raw);
+
+  const fileName = dataset.key.split('/').pop() as string;
+  const source = `${dataset.bucket}/${encodeURIComponent(dataset.key).replace(/%2F/g, '/')}${dataset.versionId ? `?versionId=${dataset.versionId}` : ''}`;
+  await clients.s3.send(
+    new CopyObjectCommand({ Bucket: artifacts, Key: `${layout.runInput(pipeline, runId)}${fileName}`, CopySource: source }),
+  );
+
+  const scoreObjects = (await listObjects(clients.s3, dataset.bucket, `${pipeline}/score/`)).filter((o) => o.size > 0);
+  const newest = scoreObjects.sort((a, b) => (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0))[0];
+  const scoreData = newest ? { bucket: dataset.bucket, key: newest.key } : null;
+
+  const estimate = estimateRunCost(config);
+  const startedAt = now().toISOString();
+  const recordKey = layout.runRecord(pipeline, runId);
+  await putJson(clients.s3, artifacts, recordKey, {
+    runId,
+    pipeline,
+    status: 'running',
+    startedAt,
+    trigger: input.trigger,
+    dataset,
+    scoreData,
+    cost: { estimate },
+  });
+  if (estimate.totalUsd > config.budget.maxRunUsd) {
+    throw new BudgetExceededError(
+      `estimated cost $${estimate.totalUsd.toFixed(2)} is over the pipeline budget of $${config.budget.maxRunUsd.toFixed(2)}`,
+    );
+  }
+  logger.info('run started', { pipeline, runId, estimatedCostUsd: estimate.totalUsd, scoreData: scoreData?.key ?? null });
+  return {
+    runPrefix: layout.runPrefix(pipeline, runId),
+    configKey,
+    recordKey,
+    scoreData,
+    estimatedCostUsd: estimate.totalUsd,
+    startedAt,
+  };
+}

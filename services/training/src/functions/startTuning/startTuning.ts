@@ -1,0 +1,150 @@
+import {
+  CreateHyperParameterTuningJobCommand,
+  ListHyperParameterTuningJobsCommand,
+  type CreateHyperParameterTuningJobCommandInput,
+} from '@aws-sdk/client-sagemaker';
+import {
+  layout,
+  nextWait,
+  POLLING,
+  RunStateSchema,
+  s3Uri,
+  shortHash,
+  tuningJobPrefix,
+  type JobRef,
+  type PipelineConfig,
+  type RunState,
+} from '@mlops/core';
+import { runConfig, type Deps } from '@mlops/lambda-kit';
+
+export const StartTuningEvent = RunStateSchema;
+
+/** The tuning job's name: ≤ 32 characters, unique per run. */
+export function tuningJobName(project: string, pipeline: string, runId: string): string {
+  return `${tuningJobPrefix(project, pipeline)}${shortHash(runId, 8)}`;
+}
+
+type Ranges = NonNullable<CreateHyperParameterTuningJobCommandInput['HyperParameterTuningJobConfig']>['ParameterRanges'];
+
+/** SageMaker's ParameterRanges from the pipeline config (values are strings in the API). */
+export function parameterRanges(tuning: PipelineConfig['tuning']): Ranges {
+  return {
+    ContinuousParameterRanges: tuning.ranges.continuous.map((r) => ({
+      Name: r.name,
+      MinValue: String(r.min),
+      MaxValue: String(r.max),
+      ScalingType: r.scaling,
+    })),
+    IntegerParameterRanges: tuning.ranges.integer.map((r) => ({
+      Name: r.name,
+      MinValue: String(r.min),
+      MaxValue: String(r.max),
+      ScalingType: r.scaling,
+    })),
+    CategoricalParameterRanges: tuning.ranges.categorical.map((r) => ({ Name: r.name, Values: r.values })),
+  };
+}
+
+async function previousTuningJob(deps: Deps, prefix: string, current: string): Promise<string | undefined> {
+  const out = await deps.clients.sagemaker.send(
+    new ListHyperParameterTuningJobsCommand({
+      NameContains: prefix,
+      StatusEquals: 'Completed',
+      SortBy: 'CreationTime',
+      SortOrder: 'Descending',
+      MaxResults: 10,
+    }),
+  );
+  return out.HyperParameterTuningJobSummaries?.map((s) => s.HyperParameterTuningJobName).find(
+    (name) => name !== undefined && name.startsWith(prefix) && name !== current,
+  );
+}
+
+/** The full CreateHyperParameterTuningJob request for a run. */
+export function tuningRequest(args: {
+  name: string;
+  config: PipelineConfig;
+  state: RunState;
+  image: string;
+  roleArn: string;
+  artifacts: string;
+  kmsKeyId?: string;
+  parent?: string;
+}): CreateHyperParameterTuningJobCommandInput {
+  const { config, state, artifacts } = args;
+  const { tuning, container } = config;
+  const prepared = layout.prepared(state.pipeline, state.runId);
+  const channel = (name: string, key: string, contentType: string) => ({
+    ChannelName: name,
+    ContentType: contentType,
+    InputMode: 'File' as const,
+    DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: s3Uri(artifacts, key), S3DataDistributionType: 'FullyReplicated' as const } },
+  });
+  const objectiveRegex = tuning.objective.regex;
+  const metricDefinitions = [
+    { Name: tuning.objective.metric, Regex: objectiveRegex },
+    { Name: 'train:auc', Regex: 'train:auc=([0-9\\.eE+-]+)' },
+    { Name: 'validation:logloss', Regex: 'validation:logloss=([0-9\\.eE+-]+)' },
+  ].filter((m, i, all) => all.findIndex((o) => o.Name === m.Name) === i);
+  return {
+    HyperParameterTuningJobName: args.name,
+    HyperParameterTuningJobConfig: {
+      Strategy: tuning.strategy,
+      HyperParameterTuningJobObjective: { Type: tuning.objective.type, MetricName: tuning.objective.metric },
+      ResourceLimits: {
+        ...(tuning.strategy === 'Grid' ? {} : { MaxNumberOfTrainingJobs: tuning.maxJobs }),
+        MaxParallelTrainingJobs: tuning.maxParallelJobs,
+      },
+      ParameterRanges: parameterRanges(tuning),
+      TrainingJobEarlyStoppingType: 'Off',
+      ...(tuning.strategy === 'Grid' ? {} : { RandomSeed: tuning.randomSeed }),
+    },
+    TrainingJobDefinition: {
+      StaticHyperParameters: Object.fromEntries(
+        Object.entries({ seed: tuning.randomSeed, ...tuning.staticHyperparameters }).map(([k, v]) => [k, String(v)]),
+      ),
+      AlgorithmSpecification: { TrainingImage: args.image, TrainingInputMode: 'File', MetricDefinitions: metricDefinitions },
+      RoleArn: args.roleArn,
+      InputDataConfig: [
+        channel('train', `${prepared}train/`, 'text/csv'),
+        channel('validation', `${prepared}validation/`, 'text/csv'),
+        channel('config', state.run.configKey.replace(/[^/]+$/, ''), 'application/json'),
+      ],
+      OutputDataConfig: { S3OutputPath: s3Uri(artifacts, layout.tuningOutput(state.pipeline, state.runId)), KmsKeyId: args.kmsKeyId },
+      ResourceConfig: { InstanceType: container.instanceType as never, InstanceCount: container.instanceCount, VolumeSizeInGB: container.volumeSizeGb, VolumeKmsKeyId: args.kmsKeyId },
+      StoppingCondition: { MaxRuntimeInSeconds: container.maxRuntimeSeconds },
+      EnableNetworkIsolation: true,
+      EnableInterContainerTrafficEncryption: true,
+    },
+    ...(args.parent
+      ? { WarmStartConfig: { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: args.parent }], WarmStartType: 'IdenticalDataAndAlgorithm' } }
+      : {}),
+    Tags: [
+      { Key: 'mlops:pipeline', Value: state.pipeline },
+      { Key: 'mlops:run', Value: state.runId },
+    ],
+  };
+}
+
+/** Start the run's hyperparameter tuning job, warm-started from the pipeline's previous completed one. */
+export async function startTuning(state: RunState, deps: Deps): Promise<JobRef & { parent: string | null }> {
+  const { clients, env, logger } = deps;
+  const config = await runConfig(state, deps);
+  const name = tuningJobName(env.project, state.pipeline, state.runId);
+  const parent = config.tuning.warmStart
+    ? await previousTuningJob(deps, tuningJobPrefix(env.project, state.pipeline), name)
+    : undefined;
+  const request = tuningRequest({
+    name,
+    config,
+    state,
+    image: env.imageUri(config.container.image),
+    roleArn: env.need('SAGEMAKER_ROLE_ARN'),
+    artifacts: env.need('ARTIFACTS_BUCKET'),
+    kmsKeyId: env.get('KMS_KEY_ARN'),
+    parent,
+  });
+  await clients.sagemaker.send(new CreateHyperParameterTuningJobCommand(request));
+  logger.info('tuning started', { name, strategy: config.tuning.strategy, maxJobs: config.tuning.maxJobs, parent: parent ?? null });
+  return { kind: 'tuning', names: [name], status: 'InProgress', attempt: 0, waitSeconds: nextWait(0, POLLING.tuning), parent: parent ?? null };
+}

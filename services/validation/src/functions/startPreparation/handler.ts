@@ -1,0 +1,4 @@
+import { createHandler } from '@mlops/lambda-kit';
+import { StartPreparationEvent, startPreparation } from './startPreparation';
+
+export const handler = createHandler('startPreparation', StartPreparationEvent, startPreparation);
