@@ -61,13 +61,29 @@ export function composeOutputReferences(root = ROOT): Map<string, Set<string>> {
   return refs;
 }
 
-/** The stage's `project` param (params.yml: stage value, else default). */
-export function projectName(stage: string, root = ROOT): string {
+/** A stage's param from params.yml (the stage's value, else `default`). */
+export function stageParam(stage: string, name: string, root = ROOT): unknown {
   const params = parse(readFileSync(join(root, 'packages/serverless-config/params.yml'), 'utf8')) as Record<
     string,
     Record<string, unknown> | undefined
   >;
-  return String(params[stage]?.project ?? params.default?.project ?? 'mlops');
+  return params[stage]?.[name] ?? params.default?.[name];
+}
+
+/** The stage's `project` param. */
+export function projectName(stage: string, root = ROOT): string {
+  return String(stageParam(stage, 'project', root) ?? 'mlops');
+}
+
+/** A param value (plain or `Fn::Sub`) as CloudFormation would render it for the placeholder account. */
+function renderParam(value: unknown, ctx: { project: string; stage: string; region: string }): string {
+  const text = typeof value === 'object' && value !== null && 'Fn::Sub' in value ? String((value as { 'Fn::Sub': unknown })['Fn::Sub']) : String(value);
+  return text
+    .replaceAll('${AWS::AccountId}', PLACEHOLDER_ACCOUNT)
+    .replaceAll('${AWS::Region}', ctx.region)
+    .replaceAll('${AWS::Partition}', 'aws')
+    .replaceAll('${param:project}', ctx.project)
+    .replaceAll('${sls:stage}', ctx.stage);
 }
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
@@ -132,7 +148,10 @@ export function seedComposeState(options: SeedOptions): { path: string; action: 
   const components: NonNullable<ComposeState['components']> = {};
   for (const [service, outputs] of refs) {
     const seeded: Outputs = { [MARKER_KEY]: MARKER_VALUE };
-    for (const output of [...outputs].sort()) seeded[output] = placeholderOutput(output, ctx);
+    for (const output of [...outputs].sort()) {
+      seeded[output] =
+        output === 'ContainerImages' ? renderParam(stageParam(options.stage, 'containerImages', root), ctx) : placeholderOutput(output, ctx);
+    }
     // Keep what compose stored about the component (e.g. the detected framework version).
     components[service] = { ...existing?.components?.[service], outputs: seeded };
   }

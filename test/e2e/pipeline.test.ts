@@ -44,7 +44,7 @@ describe('local pipeline, every path', () => {
     expect(record.validation.status).toBe('PASSED');
     expect(record.tuning.trials).toHaveLength(8);
     expect(record.evaluation.decision).toBe('accept');
-    expect(record.registration.approvalStatus).toBe('PendingManualApproval');
+    expect(record.registration.approvalStatus).toBe('Approved');
     const pointer = JSON.parse((await latestPointer(workdir)) as string) as Json;
     expect(pointer.runId).toBe(first.runId);
     expect(pointer.rows).toBe(250);

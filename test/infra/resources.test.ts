@@ -165,6 +165,19 @@ describe.each(STAGES)('resources of stage %s', (stageName) => {
         expect(env.ARTIFACTS_BUCKET).toBe(ingestOutputs.ArtifactsBucketName);
         expect(env.SAGEMAKER_ROLE_ARN).toBe(ingestOutputs.SageMakerRoleArn);
         expect(env.NOTIFY_TOPIC_ARN).toBe(ingestOutputs.NotifyTopicArn);
+        expect(env.CONTAINER_IMAGES).toBe(ingestOutputs.ContainerImages);
+        expect(env.KMS_KEY_ARN).toBe(useKms() ? `alias/${projectName(stageName)}-${stageName}` : '');
+      }
+    }
+    expect(JSON.parse(ingestOutputs.ContainerImages!)).toHaveProperty('trainer');
+  });
+
+  it('gives the functions of every service but ingest plain-string environments (`sls invoke local` reads only those)', () => {
+    for (const service of ['validation', 'training', 'evaluation', 'publishing']) {
+      for (const [id, fn] of resourcesOfType(stage.templates[service]!, 'AWS::Lambda::Function')) {
+        const env = (fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+        const notStrings = Object.entries(env).filter(([, v]) => typeof v !== 'string');
+        expect(notStrings, `${service}.${id}`).toEqual([]);
       }
     }
   });

@@ -6,10 +6,12 @@ interface Split {
   bin: number;
 }
 
-/** Gradient, hessian and count per (feature, bin): cell `f << 8 | bin`. */
 
 
-/** Gradient, hessian and row count per (feature, bin), interleaved: cell (f << 8 | bin) at 3 × cell. */
+/**
+ * Gradient, hessian and row count per (feature, bin), interleaved: 3 numbers at 3 × (first[f] + bin). Features
+ * hold only their own bins (2 for a one-hot column), so the whole histogram stays in cache.
+ */
 type Histogram = Float64Array;
 
 type BuiltTree = Tree & { bin: number[] };
@@ -18,8 +20,13 @@ type BuiltTree = Tree & { bin: number[] };
 export class TreeBuilder {
   /** Two histograms per depth (the children of a node), so a parent's survives while its subtrees grow. */
   private readonly pool: Histogram[];
+  /** First histogram cell of each feature (and the total at the end). */
+  private readonly first: Int32Array;
   /** Slots that hold at least one feature (a category column without levels holds none). */
   private readonly activeSlots: Int32Array;
+  /** Per row and active slot, the histogram offset its value falls in (rows in order, slots contiguous). */
+  private readonly cells: Int32Array;
+  private readonly scratch: Uint32Array;
   private tree: BuiltTree = { feature: [], threshold: [], left: [], right: [], value: [], bin: [] };
 
   constructor(
@@ -30,8 +37,21 @@ export class TreeBuilder {
     private readonly h: Float64Array,
     private readonly params: Required<GbtParams>,
   ) {
-    this.pool = Array.from({ length: 2 * (params.maxDepth + 2) }, () => new Float64Array(binned.features * 256 * 3));
+    this.first = new Int32Array(binned.features + 1);
+    binned.thresholds.forEach((cuts, f) => (this.first[f + 1] = (this.first[f] as number) + cuts.length + 1));
+    const cells = this.first[binned.features] as number;
+    this.pool = Array.from({ length: 2 * (params.maxDepth + 2) }, () => new Float64Array(cells * 3));
     this.activeSlots = Int32Array.from(new Set(slotOf));
+    const { rows, width, bins } = binned;
+    const slots = this.activeSlots.length;
+    this.cells = new Int32Array(rows * slots);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < slots; j++) {
+        const at = i * width + (this.activeSlots[j] as number);
+        this.cells[i * slots + j] = ((this.first[index[at] as number] as number) + (bins[at] as number)) * 3;
+      }
+    }
+    this.scratch = new Uint32Array(rows);
   }
 
   grow(rows: Uint32Array): BuiltTree {
@@ -44,8 +64,9 @@ export class TreeBuilder {
 
   /** Histogram of rows[start, end): one add per slot, then rows where a one-hot column is 0 go to its zero bin. */
   private fill(hist: Histogram, rows: Uint32Array, start: number, end: number): void {
-    const { g, h, index, activeSlots } = this;
-    const { bins, width, features, zeroBin } = this.binned;
+    const { g, h, cells, first } = this;
+    const { features, zeroBin } = this.binned;
+    const slots = this.activeSlots.length;
     hist.fill(0);
     let sumG = 0;
     let sumH = 0;
@@ -55,9 +76,8 @@ export class TreeBuilder {
       const hr = h[r] as number;
       sumG += gr;
       sumH += hr;
-      for (let j = 0; j < activeSlots.length; j++) {
-        const at = r * width + (activeSlots[j] as number);
-        const o = (((index[at] as number) << 8) | (bins[at] as number)) * 3;
+      for (let j = r * slots, e = j + slots; j < e; j++) {
+        const o = cells[j] as number;
         hist[o] = (hist[o] as number) + gr;
         hist[o + 1] = (hist[o + 1] as number) + hr;
         hist[o + 2] = (hist[o + 2] as number) + 1;
@@ -67,12 +87,12 @@ export class TreeBuilder {
       let fg = 0;
       let fh = 0;
       let fc = 0;
-      for (let o = f * 768, e = o + 768; o < e; o += 3) {
+      for (let o = (first[f] as number) * 3, e = (first[f + 1] as number) * 3; o < e; o += 3) {
         fg += hist[o] as number;
         fh += hist[o + 1] as number;
         fc += hist[o + 2] as number;
       }
-      const o = ((f << 8) | (zeroBin[f] as number)) * 3;
+      const o = ((first[f] as number) + (zeroBin[f] as number)) * 3;
       hist[o] = (hist[o] as number) + sumG - fg;
       hist[o + 1] = (hist[o + 1] as number) + sumH - fh;
       hist[o + 2] = (hist[o + 2] as number) + end - start - fc;
@@ -127,7 +147,7 @@ export class TreeBuilder {
       let hl = 0;
       let cl = 0;
       for (let b = 0; b < cuts; b++) {
-        const o = ((f << 8) | b) * 3;
+        const o = ((this.first[f] as number) + b) * 3;
         gl += hist[o] as number;
         hl += hist[o + 1] as number;
         cl += hist[o + 2] as number;
@@ -144,19 +164,18 @@ export class TreeBuilder {
     return best;
   }
 
+  /** Stable partition (rows stay in ascending order on each side, which keeps memory access sequential). */
   private partition(rows: Uint32Array, start: number, end: number, split: Split): number {
     const slot = this.slotOf[split.feature] as number;
-    let i = start;
-    let j = end - 1;
-    while (i <= j) {
-      const r = rows[i] as number;
-      if (binAt(this.binned, this.index, r, slot, split.feature) <= split.bin) i++;
-      else {
-        rows[i] = rows[j] as number;
-        rows[j--] = r;
-      }
+    const right = this.scratch;
+    let left = start;
+    let nRight = 0;
+    for (let k = start; k < end; k++) {
+      const r = rows[k] as number;
+      if (binAt(this.binned, this.index, r, slot, split.feature) <= split.bin) rows[left++] = r;
+      else right[nRight++] = r;
     }
-    return i;
+    rows.set(right.subarray(0, nRight), left);
+    return left;
   }
 }
-

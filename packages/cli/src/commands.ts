@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { getJson, listObjects } from '@mlops/clients';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { repoRoot } from '@mlops/local-backend';
-import { LOCAL_BUCKETS, openLocalCloud, runPipeline, summarize, type RunStatus, type RunSummary } from '@mlops/local-runner';
+import { LOCAL_BUCKETS, openLocalCloud, openLocalRuntime, runPipeline, summarize, type RunStatus, type RunSummary } from '@mlops/local-runner';
 import { ensureSampleData } from './sample';
 import { humanSummary } from './human';
 import { captureFunctionLogs, progressPrinter } from './output';
@@ -82,6 +82,22 @@ export function registerCommands(program: Command): void {
         { pipeline: join(root, 'pipelines', 'attrition.yml'), data: sample.train, score: sample.score, workdir: flags.workdir, json: flags.json },
         verbose(),
       );
+    });
+  program
+    .command('invoke <fn>')
+    .description('invoke one function\'s real handler against the local backend of a workdir (like `sls invoke local`, without its start-up cost)')
+    .requiredOption('--event <file.json>', 'the event (see services/<svc>/events/<fn>.json)')
+    .option('--workdir <dir>', 'workdir', '.work')
+    .action(async (fn: string, flags: { event: string; workdir: string }) => {
+      const logs = captureFunctionLogs(join(resolve(flags.workdir), 'logs', 'functions.log'), true);
+      try {
+        const { invoker } = await openLocalRuntime({ workdir: flags.workdir });
+        if (!invoker.has(fn)) throw new Error(`no function ${fn} (functions: ${invoker.names().join(', ')})`);
+        const event = JSON.parse(await readFile(flags.event, 'utf8')) as unknown;
+        process.stdout.write(`${JSON.stringify(await invoker.invoke(fn, event), null, 2)}\n`);
+      } finally {
+        logs.end();
+      }
     });
   program
     .command('runs')

@@ -5,6 +5,8 @@ import {
   CreateTrainingJobCommand,
   DescribeProcessingJobCommand,
   DescribeTrainingJobCommand,
+  type DescribeProcessingJobResponse,
+  type DescribeTrainingJobResponse,
 } from '@aws-sdk/client-sagemaker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { list as tarList } from 'tar';
@@ -18,7 +20,7 @@ afterEach(async () => {
   for (const pid of pids) expect(isAlive(pid), `pid ${pid} left running`).toBe(false);
 });
 
-type Job = Record<string, any>;
+type Job = DescribeTrainingJobResponse;
 
 async function train(request: ReturnType<typeof trainingRequest>): Promise<Job> {
   await cloud.sagemaker.send(new CreateTrainingJobCommand(request));
@@ -41,7 +43,7 @@ describe('processing and training jobs', () => {
     // Act
     const { ProcessingJobArn } = await cloud.sagemaker.send(new CreateProcessingJobCommand(request)) as { ProcessingJobArn: string };
     await cloud.sagemaker.settled();
-    const job = await cloud.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: 'prepare-1' })) as Record<string, unknown>;
+    const job = (await cloud.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: 'prepare-1' }))) as DescribeProcessingJobResponse;
     // Assess
     expect(ProcessingJobArn).toBe('arn:aws:sagemaker:eu-west-1:000000000000:processing-job/prepare-1');
     expect(job.FailureReason).toBeUndefined();
@@ -59,16 +61,16 @@ describe('processing and training jobs', () => {
     await cloud.sagemaker.settled();
     await cloud.sagemaker.send(new CreateTrainingJobCommand(trainingRequest('Train-1')));
     await cloud.sagemaker.settled();
-    const job = await cloud.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: 'Train-1' })) as Record<string, any>;
+    const job = (await cloud.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: 'Train-1' }))) as Job;
     expect(job.FailureReason).toBeUndefined();
     expect(job.TrainingJobStatus).toBe('Completed');
     expect(job.SecondaryStatus).toBe('Completed');
     expect(job.TrainingJobArn).toBe('arn:aws:sagemaker:eu-west-1:000000000000:training-job/train-1');
-    expect(job.ModelArtifacts.S3ModelArtifacts).toBe('s3://artifacts/tuning/Train-1/output/model.tar.gz');
-    const auc = job.FinalMetricDataList.find((m: { MetricName: string }) => m.MetricName === 'validation:auc');
-    expect(auc.Value).toBeGreaterThan(0.5);
-    expect(auc.Timestamp).toBeInstanceOf(Date);
-    expect(job.SecondaryStatusTransitions.map((t: { Status: string }) => t.Status)).toEqual(['Starting', 'Downloading', 'Training', 'Uploading', 'Completed']);
+    expect(job.ModelArtifacts?.S3ModelArtifacts).toBe('s3://artifacts/tuning/Train-1/output/model.tar.gz');
+    const auc = job.FinalMetricDataList?.find((m) => m.MetricName === 'validation:auc');
+    expect(auc?.Value).toBeGreaterThan(0.5);
+    expect(auc?.Timestamp).toBeInstanceOf(Date);
+    expect(job.SecondaryStatusTransitions?.map((t) => t.Status)).toEqual(['Starting', 'Downloading', 'Training', 'Uploading', 'Completed']);
     const entries: string[] = [];
     await tarList({ file: await cloud.s3.localPathOf('artifacts', 'tuning/Train-1/output/model.tar.gz'), onReadEntry: (e) => void entries.push(e.path) });
     expect(entries).toContain('model.json');
@@ -81,7 +83,7 @@ describe('processing and training jobs', () => {
     await cloud.put('input/data/attrition.csv', 'EmployeeNumber,Attrition\n1,Yes\n');
     await cloud.sagemaker.send(new CreateProcessingJobCommand(request));
     await cloud.sagemaker.settled();
-    const job = (await cloud.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: 'prepare-bad' }))) as Job;
+    const job = (await cloud.sagemaker.send(new DescribeProcessingJobCommand({ ProcessingJobName: 'prepare-bad' }))) as DescribeProcessingJobResponse;
     expect(job.ProcessingJobStatus).toBe('Failed');
     expect(job.FailureReason).toMatch(/^AlgorithmError: See job logs for more information \(exit code 1: prepare failed: /);
   });

@@ -34,8 +34,7 @@ afterEach(async () => {
   for (const pid of pids) expect(isAlive(pid), `pid ${pid} left running`).toBe(false);
 });
 
-type Out = Record<string, any>;
-const send = async (command: object): Promise<Out> => (await cloud!.sagemaker.send(command as never)) as Out;
+const send = <C extends { input: unknown }>(command: C) => cloud!.sagemaker.send(command);
 
 /** A cloud with prepared data, a trained model and a `model-1` (TOP_K=2) serving it. */
 async function modelCloud(faults?: SageMakerFaults): Promise<Cloud> {
@@ -166,7 +165,7 @@ describe('endpoints', () => {
     await cloud.sagemaker.settled();
     const live = await send(new DescribeEndpointCommand({ EndpointName: 'attrition' }));
     expect(live.EndpointStatus).toBe('InService');
-    expect(live.ProductionVariants[0].DeployedImages[0].SpecifiedImage).toBe(IMAGE);
+    expect(live.ProductionVariants?.[0]?.DeployedImages?.[0]?.SpecifiedImage).toBe(IMAGE);
 
     const first = (await readEndpointServer(`${cloud.root}/sagemaker`, 'attrition'))!;
     const row = lines(await cloud.get('prepared/transform/eval/test.csv'))[0]!.split(',').slice(1).join(',');
@@ -200,19 +199,19 @@ describe('model registry and tags', () => {
     const spec = { Containers: [{ Image: IMAGE, ModelDataUrl: `s3://${BUCKET}/m.tar.gz` }], SupportedContentTypes: ['text/csv'], SupportedResponseMIMETypes: ['text/csv'] };
     const arns: string[] = [];
     for (const description of ['one', 'two', 'three']) {
-      arns.push((await send(new CreateModelPackageCommand({ ModelPackageGroupName: 'attrition', ModelPackageDescription: description, InferenceSpecification: spec }))).ModelPackageArn);
+      arns.push((await send(new CreateModelPackageCommand({ ModelPackageGroupName: 'attrition', ModelPackageDescription: description, InferenceSpecification: spec }))).ModelPackageArn!);
     }
     expect(arns).toEqual([1, 2, 3].map((v) => `arn:aws:sagemaker:eu-west-1:000000000000:model-package/attrition/${v}`));
 
     const latest = await send(new ListModelPackagesCommand({ ModelPackageGroupName: 'attrition', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 1 }));
-    expect(latest.ModelPackageSummaryList.map((p: Out) => p.ModelPackageVersion)).toEqual([3]);
+    expect(latest.ModelPackageSummaryList!.map((p) => p.ModelPackageVersion)).toEqual([3]);
     expect(latest.NextToken).toBeDefined();
     const rest = await send(new ListModelPackagesCommand({ ModelPackageGroupName: 'attrition', SortBy: 'CreationTime', SortOrder: 'Descending', NextToken: latest.NextToken }));
-    expect(rest.ModelPackageSummaryList.map((p: Out) => p.ModelPackageVersion)).toEqual([2, 1]);
+    expect(rest.ModelPackageSummaryList!.map((p) => p.ModelPackageVersion)).toEqual([2, 1]);
 
     await send(new UpdateModelPackageCommand({ ModelPackageArn: arns[1], ModelApprovalStatus: 'Approved', ApprovalDescription: 'beats the champion' }));
     const approved = await send(new ListModelPackagesCommand({ ModelPackageGroupName: 'attrition', ModelApprovalStatus: 'Approved' }));
-    expect(approved.ModelPackageSummaryList.map((p: Out) => p.ModelPackageVersion)).toEqual([2]);
+    expect(approved.ModelPackageSummaryList!.map((p) => p.ModelPackageVersion)).toEqual([2]);
     const described = await send(new DescribeModelPackageCommand({ ModelPackageName: arns[1] }));
     expect(described).toMatchObject({ ModelApprovalStatus: 'Approved', ApprovalDescription: 'beats the champion', ModelPackageVersion: 2, ModelPackageGroupName: 'attrition' });
     expect(described.LastModifiedTime).toBeInstanceOf(Date);

@@ -62,6 +62,10 @@ export class HandlerInvoker {
     return fnKey in this.handlers;
   }
 
+  names(): string[] {
+    return Object.keys(this.handlers).sort();
+  }
+
   async invoke(fnKey: string, event: unknown): Promise<unknown> {
     const entry = this.handlers[fnKey];
     if (!entry) throw new ConfigError(`no handler for function ${fnKey}`);

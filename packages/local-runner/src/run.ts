@@ -55,17 +55,9 @@ export async function openLocalCloud(workdir: string, trace?: string): Promise<{
   return { cloud, env };
 }
 
-/**
- * Run a pipeline end to end on this machine: deploy it into the local cloud, upload the dataset under
- * `<pipeline>/incoming/` as a user would, let the real ingest function start the real state machine, and wait.
- * @example const outcome = await runPipeline({ pipeline: 'pipelines/attrition.yml', data: 'data/attrition.csv', workdir: '.work' })
- */
-export async function runPipeline(options: RunPipelineOptions): Promise<RunOutcome> {
-  const config = await loadPipelineConfig(options.pipeline);
+/** The local cloud plus the real handlers wired to the deployed state machine: what `sls deploy` gives on AWS. */
+export async function openLocalRuntime(options: { workdir: string; trace?: string; stateMachine?: string; waitMs?: number; onEvent?: (event: StateEvent) => void }) {
   const { cloud, env } = await openLocalCloud(options.workdir, options.trace);
-  const traceStart = cloud.trace.length;
-  await deployLocally(cloud, config, env);
-
   const root = repoRoot();
   const definition = await loadDefinition(options.stateMachine ?? join(root, 'state-machines', 'pipeline.asl.yml'), {
     region: cloud.region,
@@ -73,6 +65,19 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunOutco
   });
   const invoker = new HandlerInvoker(discoverHandlers(root), cloud.region, cloud.accountId);
   cloud.sfn.setExecutor(createExecutor({ definition, invoker, waitMs: options.waitMs ?? 20, retryMs: 10, onEvent: options.onEvent }));
+  return { cloud, env, invoker };
+}
+
+/**
+ * Run a pipeline end to end on this machine: deploy it into the local cloud, upload the dataset under
+ * `<pipeline>/incoming/` as a user would, let the real ingest function start the real state machine, and wait.
+ * @example const outcome = await runPipeline({ pipeline: 'pipelines/attrition.yml', data: 'data/attrition.csv', workdir: '.work' })
+ */
+export async function runPipeline(options: RunPipelineOptions): Promise<RunOutcome> {
+  const config = await loadPipelineConfig(options.pipeline);
+  const { cloud, env, invoker } = await openLocalRuntime(options);
+  const traceStart = cloud.trace.length;
+  await deployLocally(cloud, config, env);
 
   if (options.score) {
     await cloud.s3.send(

@@ -16,7 +16,7 @@ export function mergeRulesets(...documents: string[]): string {
 /** Parse the text of one rule (no `Rules = [ ]` around it); undefined when it is not a rule this package parses. */
 export function parseRuleText(rule: string): RuleNode | undefined {
   try {
-    const { rules } = parseDqdl(`Rules = [ ${rule} ]`);
+    const { rules } = parseDqdl(`Rules = [\n${rule}\n]`); // line breaks: a # comment must not swallow the "]"
     return rules.length === 1 ? rules[0] : undefined;
   } catch {
     return undefined;

@@ -9,6 +9,7 @@ import { attachProfilers } from '../profile/profiler';
 import type { Profile } from '../profile/schema';
 import { compileRule } from './compile';
 import { RowDispatcher } from './dispatch';
+import { compact } from '../util';
 import { FailureTracker } from './tracker';
 import type { DataQualityOutcome, Evaluation, RuleEvaluator, RuleResult, RuleSource } from './types';
 
@@ -143,17 +144,15 @@ function errorOf(message = 'not evaluated'): Evaluation {
 }
 
 function toRuleResult(rule: CompiledRule, evaluation: Evaluation): RuleResult {
-  const result: RuleResult = {
+  return compact({
     Name: rule.name,
     Description: rule.description,
     Result: evaluation.result,
+    EvaluationMessage: evaluation.message,
     EvaluatedMetrics: evaluation.metrics,
     source: rule.source,
-  };
-  if (evaluation.message !== undefined) result.EvaluationMessage = evaluation.message;
-  const column = evaluation.column ?? rule.column;
-  if (column !== undefined) result.column = column;
-  if (evaluation.failedRowCount !== undefined) result.failedRowCount = evaluation.failedRowCount;
-  if (evaluation.exampleRows !== undefined && evaluation.exampleRows.length > 0) result.exampleRows = evaluation.exampleRows;
-  return result;
+    column: evaluation.column ?? rule.column,
+    failedRowCount: evaluation.failedRowCount,
+    exampleRows: evaluation.exampleRows?.length ? evaluation.exampleRows : undefined,
+  });
 }

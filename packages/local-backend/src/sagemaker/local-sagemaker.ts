@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { Tag } from '@aws-sdk/client-sagemaker';
-import { LocalService } from '../service';
+import type { CommandOutput } from '../s3/command-output';
+import { LocalService, type SdkCommandLike } from '../service';
 import type { SageMakerContext } from './context';
 import { createEndpoint, createEndpointConfig, deleteEndpoint, describeEndpoint, describeEndpointConfig, updateEndpoint } from './endpoints';
 import { ImageBundler } from './images';
@@ -102,6 +103,11 @@ export class LocalSageMaker extends LocalService {
     this.operations = Object.fromEntries(
       Object.entries(operations).map(([name, op]) => [name, (input: never) => this.call(op, input)]),
     );
+  }
+
+  /** Like the SDK client's `send`, typed by the command: `send(new DescribeTrainingJobCommand(…))` gives its output. */
+  override send<C extends SdkCommandLike>(command: C): Promise<CommandOutput<C>> {
+    return super.send(command) as Promise<CommandOutput<C>>;
   }
 
   /** Resolves once every job started by this instance has ended (including jobs started meanwhile). */

@@ -89,7 +89,11 @@ export async function createTransformJob(ctx: SageMakerContext, input: CreateTra
     TransformInput: input.TransformInput,
     TransformOutput: input.TransformOutput,
     TransformResources: input.TransformResources,
-    DataProcessing: { InputFilter: '$', OutputFilter: '$', JoinSource: 'None', ...input.DataProcessing },
+    DataProcessing: {
+      InputFilter: input.DataProcessing?.InputFilter ?? '$',
+      OutputFilter: input.DataProcessing?.OutputFilter ?? '$',
+      JoinSource: input.DataProcessing?.JoinSource ?? 'None',
+    },
     CreationTime: new Date(),
   };
   if (!(await ctx.store.create('transform-jobs', name, state))) {

@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type {
   CreateTrainingJobRequest,
+  HyperParameterTrainingJobDefinition,
   HyperParameterTrainingJobSummary,
+  HyperParameterTuningJobConfig,
   HyperParameterTuningJobObjective,
   HyperParameterTuningJobWarmStartConfig,
 } from '@aws-sdk/client-sagemaker';
-import { bestTrial, createSearch, type ObjectiveType, type ParameterRanges, type Trial, type TuningStrategy } from '@mlops/hpo';
+import { bestTrial, createSearch, type HyperparameterSearch, type ObjectiveType, type ParameterRanges, type Trial, type TuningStrategy } from '@mlops/hpo';
 import type { SageMakerContext } from './context';
 import { arnOf, secondsBetween } from './context';
 import { startTrainingJob, type TrainingJobState } from './training';
@@ -131,58 +133,82 @@ export async function runTuning(ctx: SageMakerContext, name: string): Promise<vo
   }
 }
 
-async function tune(ctx: SageMakerContext, name: string): Promise<void> {
-  let record = (await ctx.store.read<TuningJobRecord>('tuning-jobs', name)) as TuningJobRecord;
-  const config = record.Description.HyperParameterTuningJobConfig!;
-  const definition = record.Description.TrainingJobDefinition!;
-  const objective = (config.HyperParameterTuningJobObjective ?? definition.TuningObjective)!;
-  const type = objective.Type as ObjectiveType;
-  const parents = await parentTrials(ctx, record.Description.WarmStartConfig);
-  const search = createSearch({
+/** The search of a tuning job, fed with its warm-start parents' trials. */
+function searchOf(record: TuningJobRecord, name: string, parents: Summary[]): HyperparameterSearch {
+  const config = record.Description.HyperParameterTuningJobConfig as HyperParameterTuningJobConfig;
+  const definition = record.Description.TrainingJobDefinition as HyperParameterTrainingJobDefinition;
+  const maxJobs = config.ResourceLimits?.MaxNumberOfTrainingJobs;
+  return createSearch({
     strategy: config.Strategy as TuningStrategy,
     ranges: (config.ParameterRanges ?? definition.HyperParameterRanges ?? {}) as ParameterRanges,
-    objectiveType: type,
-    ...(config.ResourceLimits?.MaxNumberOfTrainingJobs === undefined ? {} : { maxJobs: config.ResourceLimits.MaxNumberOfTrainingJobs }),
+    objectiveType: objectiveOf(record).Type as ObjectiveType,
+    ...(maxJobs === undefined ? {} : { maxJobs }),
     seed: config.RandomSeed ?? seedOf(name),
     warmStartTrials: parents.map(toTrial),
   });
-  const maxParallel = config.ResourceLimits?.MaxParallelTrainingJobs ?? 1;
+}
+
+function objectiveOf(record: TuningJobRecord): HyperParameterTuningJobObjective {
+  const { HyperParameterTuningJobConfig: config, TrainingJobDefinition: definition } = record.Description;
+  return (config?.HyperParameterTuningJobObjective ?? definition?.TuningObjective) as HyperParameterTuningJobObjective;
+}
+
+type TrialResult = Promise<{ index: number; state: TrainingJobState }>;
+
+async function tune(ctx: SageMakerContext, name: string): Promise<void> {
+  let record = (await ctx.store.read<TuningJobRecord>('tuning-jobs', name)) as TuningJobRecord;
+  const objective = objectiveOf(record);
+  const parents = await parentTrials(ctx, record.Description.WarmStartConfig);
+  const search = searchOf(record, name, parents);
+  const maxParallel = record.Description.HyperParameterTuningJobConfig?.ResourceLimits?.MaxParallelTrainingJobs ?? 1;
   const tuningJobArn = arnOf(ctx, 'hyper-parameter-tuning-job', name);
-  const running = new Map<number, Promise<{ index: number; state: TrainingJobState }>>();
+  const running = new Map<number, TrialResult>();
+  const setTrial = (index: number, summary: Summary) => {
+    record = { ...record, Trials: record.Trials.map((t, i) => (i === index ? summary : t)) };
+  };
   const save = async (final = false) => {
-    record = refresh(record, parents, type, final);
+    record = refresh(record, parents, objective.Type as ObjectiveType, final);
     await ctx.store.write('tuning-jobs', name, record);
   };
+  const launch = async (tuned: Record<string, string>) => {
+    const index = record.Trials.length;
+    const summary = pendingSummary(ctx, name, trialName(name, index), tuned);
+    record = { ...record, Trials: [...record.Trials, summary] };
+    try {
+      const request = trialRequest(record, summary.TrainingJobName as string, tuned, objective);
+      const { done } = await startTrainingJob(ctx, request, { tuningJobArn, trialIndex: index });
+      running.set(index, done.then((state) => ({ index, state })));
+    } catch (error) {
+      setTrial(index, { ...summary, TrainingJobStatus: 'Failed', ObjectiveStatus: 'Failed', FailureReason: (error as Error).message });
+    }
+    await save();
+  };
   for (;;) {
-    while (running.size < maxParallel) {
-      const tuned = search.propose(record.Trials.map(toTrial));
-      if (tuned === undefined) break;
-      const index = record.Trials.length;
-      const jobName = trialName(name, index);
-      const summary: Summary = {
-        TrainingJobName: jobName,
-        TrainingJobArn: arnOf(ctx, 'training-job', jobName),
-        TuningJobName: name,
-        CreationTime: new Date(),
-        TrainingJobStatus: 'InProgress',
-        TunedHyperParameters: tuned,
-        ObjectiveStatus: 'Pending',
-      };
-      record = { ...record, Trials: [...record.Trials, summary] };
-      try {
-        const { done } = await startTrainingJob(ctx, trialRequest(record, jobName, tuned, objective), { tuningJobArn, trialIndex: index });
-        running.set(index, done.then((state) => ({ index, state })));
-      } catch (error) {
-        const failed: Summary = { ...summary, TrainingJobStatus: 'Failed', ObjectiveStatus: 'Failed', FailureReason: (error as Error).message };
-        record = { ...record, Trials: record.Trials.map((t, i) => (i === index ? failed : t)) };
-      }
-      await save();
+    for (let tuned = nextProposal(search, record, running, maxParallel); tuned !== undefined; tuned = nextProposal(search, record, running, maxParallel)) {
+      await launch(tuned);
     }
     if (running.size === 0) break;
     const { index, state } = await Promise.race(running.values());
     running.delete(index);
-    record = { ...record, Trials: record.Trials.map((t, i) => (i === index ? summarize(t, state, objective) : t)) };
+    setTrial(index, summarize(record.Trials[index] as Summary, state, objective));
     await save();
   }
   await save(true);
+}
+
+/** Next hyperparameters while a parallel slot is free and the search has some. */
+function nextProposal(search: HyperparameterSearch, record: TuningJobRecord, running: Map<number, TrialResult>, maxParallel: number): Record<string, string> | undefined {
+  return running.size < maxParallel ? search.propose(record.Trials.map(toTrial)) : undefined;
+}
+
+function pendingSummary(ctx: SageMakerContext, tuningJob: string, jobName: string, tuned: Record<string, string>): Summary {
+  return {
+    TrainingJobName: jobName,
+    TrainingJobArn: arnOf(ctx, 'training-job', jobName),
+    TuningJobName: tuningJob,
+    CreationTime: new Date(),
+    TrainingJobStatus: 'InProgress',
+    TunedHyperParameters: tuned,
+    ObjectiveStatus: 'Pending',
+  };
 }

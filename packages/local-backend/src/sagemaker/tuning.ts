@@ -3,7 +3,10 @@ import type {
   CreateHyperParameterTuningJobResponse,
   DescribeHyperParameterTuningJobRequest,
   DescribeHyperParameterTuningJobResponse,
+  HyperParameterAlgorithmSpecification,
+  HyperParameterTrainingJobDefinition,
   HyperParameterTrainingJobSummary,
+  HyperParameterTuningJobConfig,
   HyperParameterTuningJobSummary,
   ListHyperParameterTuningJobsRequest,
   ListHyperParameterTuningJobsResponse,
@@ -51,33 +54,43 @@ export async function readTuning(ctx: SageMakerContext, name: string): Promise<T
   return ctx.store.get<TuningJobRecord>('tuning-jobs', name, () => notFound(name));
 }
 
-function check(input: CreateHyperParameterTuningJobRequest): void {
-  validateRequest(input, rules);
-  if (input.TrainingJobDefinition === undefined) {
-    throw validationError('The local backend needs TrainingJobDefinition (TrainingJobDefinitions with several algorithms is not supported)');
-  }
-  validateRequest(input, definitionRules);
-  const definition = input.TrainingJobDefinition;
-  checkTrainingSemantics({ ...definition, HyperParameters: definition.StaticHyperParameters } as never);
-  const config = input.HyperParameterTuningJobConfig!;
+/** The objective must be one of the algorithm's metric definitions (it is parsed with that regex). */
+function checkObjective(config: HyperParameterTuningJobConfig, definition: HyperParameterTrainingJobDefinition): void {
   const objective = config.HyperParameterTuningJobObjective ?? definition.TuningObjective;
   if (objective === undefined) throw validationError('HyperParameterTuningJobObjective is required');
-  const metrics = definition.AlgorithmSpecification?.MetricDefinitions ?? [];
-  if (!metrics.some((m) => m.Name === objective.MetricName)) {
-    const image = definition.AlgorithmSpecification?.TrainingImage;
-    throw validationError(`The objective metric for the hyperparameter tuning job, [${objective.MetricName}], isn't valid for the [${image}] algorithm. Choose a valid objective metric.`);
+  const algorithm = definition.AlgorithmSpecification as HyperParameterAlgorithmSpecification;
+  if (!(algorithm.MetricDefinitions ?? []).some((m) => m.Name === objective.MetricName)) {
+    throw validationError(
+      `The objective metric for the hyperparameter tuning job, [${objective.MetricName}], isn't valid for the [${algorithm.TrainingImage}] algorithm. Choose a valid objective metric.`,
+    );
   }
+}
+
+/** Ranges as @mlops/hpo checks them (SageMaker's wording), and no hyperparameter both static and tuned. */
+function checkRanges(config: HyperParameterTuningJobConfig, definition: HyperParameterTrainingJobDefinition): void {
   const ranges = (config.ParameterRanges ?? definition.HyperParameterRanges ?? {}) as ParameterRanges;
   try {
     validateTuningRequest(ranges, config.Strategy as TuningStrategy, config.ResourceLimits ?? {});
   } catch (error) {
-    if (error instanceof TuningValidationError) throw validationError(error.message);
-    throw error;
+    throw error instanceof TuningValidationError ? validationError(error.message) : error;
   }
   if (config.Strategy === 'Hyperband') throw validationError('The local backend supports the Bayesian, Random and Grid strategies');
-  const tuned = [...(ranges.ContinuousParameterRanges ?? []), ...(ranges.IntegerParameterRanges ?? []), ...(ranges.CategoricalParameterRanges ?? [])].map((r) => r.Name);
-  const both = tuned.filter((n) => n in (definition.StaticHyperParameters ?? {}));
+  const all = [...(ranges.ContinuousParameterRanges ?? []), ...(ranges.IntegerParameterRanges ?? []), ...(ranges.CategoricalParameterRanges ?? [])];
+  const both = all.map((r) => r.Name).filter((n) => n in (definition.StaticHyperParameters ?? {}));
   if (both.length > 0) throw validationError(`Hyperparameters can't be both static and tunable: ${both.join(', ')}`);
+}
+
+function check(input: CreateHyperParameterTuningJobRequest): void {
+  validateRequest(input, rules);
+  const definition = input.TrainingJobDefinition;
+  if (definition === undefined) {
+    throw validationError('The local backend needs TrainingJobDefinition (TrainingJobDefinitions with several algorithms is not supported)');
+  }
+  validateRequest(input, definitionRules);
+  checkTrainingSemantics({ ...definition, HyperParameters: definition.StaticHyperParameters } as never);
+  const config = input.HyperParameterTuningJobConfig as HyperParameterTuningJobConfig;
+  checkObjective(config, definition);
+  checkRanges(config, definition);
 }
 
 async function checkParents(ctx: SageMakerContext, input: CreateHyperParameterTuningJobRequest): Promise<void> {

@@ -1,0 +1,42 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cpus, totalmem } from 'node:os';
+import { ensureSampleData } from '../packages/cli/src/sample';
+import { benchPipeline } from './pipeline';
+import { printTable, type Spread } from './stats';
+
+// `pnpm bench [--runs N]`: prints a table and writes bench/results.json. Figures are medians of N runs with min/max.
+const repo = join(import.meta.dirname, '..');
+const runsFlag = process.argv.indexOf('--runs');
+const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 3;
+
+async function main(): Promise<void> {
+  const sample = await ensureSampleData(join(repo, 'data', 'sample'));
+  process.stderr.write(`bench: sample pipeline (1,470 rows, 8 trials), ${runs} runs…\n`);
+  const pipeline = await benchPipeline(repo, { pipeline: join(repo, 'pipelines', 'attrition.yml'), data: sample.train, score: sample.score, runs });
+  const rows: { name: string; unit: string; value: Spread; target?: string }[] = [
+    { name: 'sample pipeline, whole process', unit: 'ms', value: pipeline.wallMs, target: '≤ 3000 (issue 8), < 5000 (issue 3)' },
+    { name: 'sample pipeline, inside the run', unit: 'ms', value: pipeline.inProcessMs },
+    ...(pipeline.peakRssMiB ? [{ name: 'peak RSS, largest process', unit: 'MiB', value: pipeline.peakRssMiB }] : []),
+    { name: 'state transitions per run', unit: 'count', value: pipeline.stateTransitions },
+    { name: 'Lambda invocations per run', unit: 'count', value: pipeline.lambdaInvocations },
+    ...Object.entries(pipeline.stages)
+      .filter(([name]) => !/^(Wait|Is)/.test(name))
+      .map(([name, value]) => ({ name: `  state ${name}`, unit: 'ms', value })),
+  ];
+  process.stdout.write(`${printTable(rows)}\n`);
+  const results = {
+    at: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    runs,
+    samplePipeline: pipeline,
+  };
+  await mkdir(join(repo, 'bench'), { recursive: true });
+  await writeFile(join(repo, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  process.stderr.write('bench: wrote bench/results.json\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,179 @@
+/**
+ * botocore `pattern`s are Java regular expressions (the services validate with `java.util.regex`, whole-string match).
+ * This turns one into a JavaScript `RegExp` anchored at both ends, translating the few Java constructs JavaScript
+ * lacks; a pattern that still cannot be compiled is reported as not checkable, never treated as a match.
+ */
+
+export type CompiledPattern = { ok: true; regex: RegExp } | { ok: false; reason: string };
+
+/** Java's POSIX `\p{Name}` classes (US-ASCII only), as character-class contents. */
+const POSIX: Record<string, string> = {
+  Lower: 'a-z',
+  Upper: 'A-Z',
+  ASCII: '\\x00-\\x7F',
+  Alpha: 'a-zA-Z',
+  Digit: '0-9',
+  Alnum: 'a-zA-Z0-9',
+  Punct: '!-\\/:-@\\[-`{-~',
+  Graph: '!-~',
+  Print: ' -~',
+  Blank: ' \\t',
+  Cntrl: '\\x00-\\x1F\\x7F',
+  XDigit: '0-9a-fA-F',
+  Space: ' \\t\\n\\x0B\\f\\r',
+};
+
+/** Java property names with a different spelling in JavaScript (`\p{IsAlphabetic}`, `\p{javaLowerCase}` …). */
+const ALIASES: Record<string, string> = {
+  javaLowerCase: 'Lowercase',
+  javaUpperCase: 'Uppercase',
+  javaWhitespace: 'White_Space',
+  IsAlphabetic: 'Alphabetic',
+  IsLetter: 'L',
+  IsDigit: 'Nd',
+  IsWhite_Space: 'White_Space',
+  IsWhiteSpace: 'White_Space',
+  IsLowercase: 'Lowercase',
+  IsUppercase: 'Uppercase',
+  IsPunctuation: 'P',
+};
+
+/** Characters JavaScript's `u` mode lets you escape (outside a class; inside, `-` as well). */
+const SYNTAX = new Set('^$\\.*+?()[]{}|/');
+const HORIZONTAL_SPACE = ' \\t\\xA0\\u1680\\u180E\\u2000-\\u200A\\u202F\\u205F\\u3000';
+
+class Uncheckable extends Error {}
+
+function escapeLiteral(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+}
+
+/** `\p{Name}` / `\P{Name}` in Java → JavaScript, `inClass` when inside `[...]`. */
+function property(negated: boolean, name: string, inClass: boolean): string {
+  const posix = POSIX[name.replace(/^Is/, '')];
+  if (posix !== undefined) {
+    if (negated && inClass) throw new Uncheckable(`negated POSIX class \\P{${name}} inside a character class`);
+    return inClass ? posix : `[${negated ? '^' : ''}${posix}]`;
+  }
+  if (name.startsWith('In')) throw new Uncheckable(`Unicode block \\p{${name}}`);
+  let js = ALIASES[name] ?? name;
+  if (ALIASES[name] === undefined && /^Is[A-Z]/.test(name)) {
+    const rest = name.slice(2);
+    js = rest.length <= 2 ? rest : `Script=${rest}`;
+  }
+  return `\\${negated ? 'P' : 'p'}{${js}}`;
+}
+
+interface Scan {
+  out: string;
+  i: number;
+  inClass: boolean;
+  /** Where the current class's members start in `out` (after `[` or `[^`). */
+  classStart: number;
+}
+
+/** One backslash escape at `s.i` (pointing at the backslash). */
+function escape(source: string, s: Scan): void {
+  const next = source[s.i + 1];
+  if (next === undefined) throw new Uncheckable('trailing backslash');
+  if ((next === 'p' || next === 'P') && source[s.i + 2] === '{') {
+    const end = source.indexOf('}', s.i + 3);
+    if (end < 0) throw new Uncheckable('unterminated \\p{');
+    s.out += property(next === 'P', source.slice(s.i + 3, end), s.inClass);
+    s.i = end + 1;
+    return;
+  }
+  if (next === 'Q') {
+    const end = source.indexOf('\\E', s.i + 2);
+    const quoted = source.slice(s.i + 2, end < 0 ? source.length : end);
+    s.out += escapeLiteral(quoted);
+    s.i = end < 0 ? source.length : end + 2;
+    return;
+  }
+  s.i += 2;
+  if (next === 'A') s.out += '^';
+  else if (next === 'Z' || next === 'z') s.out += '$';
+  else if (next === 'h') s.out += s.inClass ? HORIZONTAL_SPACE : `[${HORIZONTAL_SPACE}]`;
+  else if (/[0-9a-zA-Z]/.test(next)) s.out += `\\${next}`;
+  else if (SYNTAX.has(next) || (next === '-' && s.inClass)) s.out += `\\${next}`;
+  else s.out += next === '-' ? '-' : `\\u{${next.codePointAt(0)?.toString(16)}}`;
+}
+
+/** One character (not a backslash) inside `[...]`, already consumed. */
+function inClass(body: string, s: Scan, c: string): void {
+  if (c === '[') throw new Uncheckable('nested character class (union)');
+  if (c === '&' && body[s.i] === '&') throw new Uncheckable('character class intersection &&');
+  const first = s.out.length === s.classStart;
+  if (c === ']' && !first) s.inClass = false;
+  s.out += c === ']' && first ? '\\]' : c;
+}
+
+/** A quantifier applied to an anchor (`${1,128}`): Java accepts it, JavaScript does not; it changes nothing. */
+function anchorQuantifier(source: string, i: number): number {
+  const m = /^(\{(\d+)(,\d*)?\}|[*?+])/.exec(source.slice(i));
+  if (!m) return 0;
+  if (m[2] === undefined ? m[1] !== '+' : Number(m[2]) < 1) throw new Uncheckable('optional anchor');
+  return m[0].length;
+}
+
+/** Translate one Java pattern; returns the JavaScript source and the flags its inline `(?flags)` prefix asked for. */
+export function translateJavaPattern(java: string): { source: string; flags: string } {
+  let flags = '';
+  let body = java;
+  const inline = /^\(\?([imsx]+)\)/.exec(body);
+  if (inline) {
+    if (inline[1]?.includes('x')) throw new Uncheckable('comments mode (?x)');
+    flags = inline[1] ?? '';
+    body = body.slice(inline[0].length);
+  }
+  const s: Scan = { out: '', i: 0, inClass: false, classStart: 0 };
+  while (s.i < body.length) {
+    const c = body[s.i] as string;
+    if (c === '\\') {
+      escape(body, s);
+      continue;
+    }
+    s.i += 1;
+    if (s.inClass) {
+      inClass(body, s, c);
+      continue;
+    }
+    if (c === '[') {
+      s.inClass = true;
+      s.out += body[s.i] === '^' ? '[^' : '[';
+      if (body[s.i] === '^') s.i += 1;
+      s.classStart = s.out.length;
+      continue;
+    } else if (c === '+' && /[*+?}]$/.test(s.out) && !/\\[*+?}]$/.test(s.out)) continue;
+    else if (c === '(' && body.startsWith('?>', s.i)) {
+      s.out += '(?:';
+      s.i += 2;
+      continue;
+    } else if (c === '^' || c === '$') {
+      s.out += c;
+      s.i += anchorQuantifier(body, s.i);
+      continue;
+    }
+    s.out += c;
+  }
+  return { source: s.out, flags };
+}
+
+const cache = new Map<string, CompiledPattern>();
+
+/**
+ * Compile a botocore (Java) pattern for whole-string matching, cached.
+ * @example compilePattern('[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}') // { ok: true, regex: /^(?:…)$/u }
+ */
+export function compilePattern(java: string): CompiledPattern {
+  let compiled = cache.get(java);
+  if (compiled) return compiled;
+  try {
+    const { source, flags } = translateJavaPattern(java);
+    compiled = { ok: true, regex: new RegExp(`^(?:${source})$`, `u${flags}`) };
+  } catch (error) {
+    compiled = { ok: false, reason: (error as Error).message };
+  }
+  cache.set(java, compiled);
+  return compiled;
+}
