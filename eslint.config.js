@@ -7,13 +7,13 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      complexity: ['warn', 12],
+      complexity: ['warn', 15],
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {
-    files: ['**/*.test.ts'],
-    rules: { 'max-lines': 'off' },
+    files: ['**/*.test.ts', 'test/**/*.ts'],
+    rules: { 'max-lines': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -20,31 +20,33 @@ export function captureFunctionLogs(path: string, echo: boolean): WriteStream {
   return stream;
 }
 
-const ICONS: Record<string, string> = { exited: 'ok', failed: 'FAILED', caught: 'caught', retried: 'retry' };
+const LABELS: Record<string, string> = { exited: 'ok', failed: 'FAILED', caught: 'caught', retried: 'retry' };
+const QUIET_TYPES = new Set(['Choice', 'Wait', 'Pass']);
 
 /**
  * Progress as states run: one line per state when it first completes (polling loops are counted, not repeated);
- * failures, retries and catches always get a line.
+ * failures, retries and catches always get a line. On a terminal the current state shows on a live line.
  */
 export function progressPrinter(out: NodeJS.WriteStream): (event: StateEvent) => void {
-  const entered = new Map<string, number>();
+  const enteredAt = new Map<string, number>();
   const printed = new Set<string>();
   const polls = new Map<string, number>();
   const tty = out.isTTY === true;
+  const clear = tty ? '\r\x1b[K' : '';
+  const onEnter = (event: StateEvent) => {
+    enteredAt.set(event.state, event.at);
+    const count = (polls.get(event.state) ?? 0) + 1;
+    polls.set(event.state, count);
+    if (tty && (event.type === 'Task' || event.type === 'Wait')) out.write(`${clear}  … ${event.state}${count > 1 ? ` (poll ${count})` : ''}`);
+  };
   return (event) => {
-    if (event.phase === 'entered') {
-      entered.set(event.state, event.at);
-      polls.set(event.state, (polls.get(event.state) ?? 0) + 1);
-      if (tty && (event.type === 'Task' || event.type === 'Wait')) out.write(`\r\x1b[K  … ${event.state}${(polls.get(event.state) ?? 0) > 1 ? ` (poll ${polls.get(event.state)})` : ''}`);
-      return;
-    }
-    if (event.type === 'Choice' || event.type === 'Wait' || event.type === 'Pass') return;
-    const ms = event.at - (entered.get(event.state) ?? event.at);
-    const important = event.phase !== 'exited';
-    if (!important && printed.has(event.state)) return;
+    if (event.phase === 'entered') return onEnter(event);
+    if (QUIET_TYPES.has(event.type)) return;
+    if (event.phase === 'exited' && printed.has(event.state)) return;
     printed.add(event.state);
+    const ms = event.at - (enteredAt.get(event.state) ?? event.at);
     const detail = event.error ? `  ${event.error}: ${(event.cause ?? '').split('\n')[0]?.slice(0, 160)}` : '';
-    out.write(`${tty ? '\r\x1b[K' : ''}  ${(ICONS[event.phase] ?? event.phase).padEnd(6)} ${event.state.padEnd(22)} ${String(ms).padStart(6)} ms${detail}\n`);
+    out.write(`${clear}  ${(LABELS[event.phase] ?? event.phase).padEnd(6)} ${event.state.padEnd(22)} ${String(ms).padStart(6)} ms${detail}\n`);
   };
 }
 

@@ -26,28 +26,27 @@ export interface ExecutorOptions {
 
 type LogEvent = { type: string; timestamp: number; state?: { name: string; type: string; input?: unknown; output?: unknown }; Error?: string; Cause?: unknown; input?: unknown; output?: unknown };
 
-/** Turn one aws-local-stepfunctions event into the GetExecutionHistory shape. */
+type HistoryBuilder = (event: LogEvent) => Record<string, unknown> | undefined;
+
+const cause = (event: LogEvent) => String(event.Cause ?? '');
+
+/** How each aws-local-stepfunctions event becomes a GetExecutionHistory event (type and details). */
+const HISTORY: Record<string, HistoryBuilder> = {
+  ExecutionStarted: (e) => ({ type: 'ExecutionStarted', executionStartedEventDetails: { input: JSON.stringify(e.input) } }),
+  ExecutionSucceeded: (e) => ({ type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: JSON.stringify(e.output) } }),
+  ExecutionFailed: (e) => ({ type: 'ExecutionFailed', executionFailedEventDetails: { error: e.Error, cause: cause(e) } }),
+  StateEntered: (e) => ({ type: `${e.state?.type}StateEntered`, stateEnteredEventDetails: { name: e.state?.name, input: JSON.stringify(e.state?.input) } }),
+  StateExited: (e) => ({ type: `${e.state?.type}StateExited`, stateExitedEventDetails: { name: e.state?.name, output: JSON.stringify(e.state?.output) } }),
+  StateFailed: (e) =>
+    e.state?.type === 'Task'
+      ? { type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: e.state.name, error: e.Error, cause: cause(e) } }
+      : undefined,
+};
+
+/** Turn one aws-local-stepfunctions event into the GetExecutionHistory shape (undefined: no AWS counterpart). */
 function toHistory(event: LogEvent): Omit<LocalHistoryEvent, 'id' | 'previousEventId'> | undefined {
-  const timestamp = new Date(event.timestamp);
-  const state = event.state;
-  switch (event.type) {
-    case 'ExecutionStarted':
-      return { timestamp, type: 'ExecutionStarted', executionStartedEventDetails: { input: JSON.stringify(event.input) } };
-    case 'ExecutionSucceeded':
-      return { timestamp, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: JSON.stringify(event.output) } };
-    case 'ExecutionFailed':
-      return { timestamp, type: 'ExecutionFailed', executionFailedEventDetails: { error: event.Error, cause: String(event.Cause ?? '') } };
-    case 'StateEntered':
-      return { timestamp, type: `${state?.type}StateEntered`, stateEnteredEventDetails: { name: state?.name, input: JSON.stringify(state?.input) } };
-    case 'StateExited':
-      return { timestamp, type: `${state?.type}StateExited`, stateExitedEventDetails: { name: state?.name, output: JSON.stringify(state?.output) } };
-    case 'StateFailed':
-      return state?.type === 'Task'
-        ? { timestamp, type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: state.name, error: event.Error, cause: String(event.Cause ?? '') } }
-        : undefined;
-    default:
-      return undefined;
-  }
+  const built = HISTORY[event.type]?.(event);
+  return built ? ({ timestamp: new Date(event.timestamp), ...built } as Omit<LocalHistoryEvent, 'id' | 'previousEventId'>) : undefined;
 }
 
 const PHASES: Record<string, StateEvent['phase']> = {

@@ -34,55 +34,71 @@ export function localPath(cloud: LocalCloud, key: string): Promise<string> {
   return cloud.s3.localPathOf(LOCAL_BUCKETS.artifacts, key);
 }
 
+function tuningSection(record: Json): Json | null {
+  const tuning = record.tuning as Json | null | undefined;
+  if (!tuning) return null;
+  const candidate = (record.scoring as Json | null | undefined)?.candidate as Json | undefined;
+  return {
+    job: (tuning.names as string[] | undefined)?.[0] ?? null,
+    warmStartParent: tuning.parent ?? null,
+    trials: (tuning.trials as Json[] | undefined) ?? [],
+    best: candidate ? { trainingJobName: candidate.trainingJobName, hyperparameters: candidate.hyperparameters, objective: candidate.objective } : null,
+  };
+}
+
+async function evaluationSection(cloud: LocalCloud, record: Json): Promise<Json | null> {
+  const state = record.evaluation as Json | null | undefined;
+  if (!state) return null;
+  const evidence = (await artifact(cloud, state.evidenceKey)) ?? {};
+  return {
+    decision: state.decision,
+    reasons: state.reasons,
+    threshold: state.threshold,
+    candidate: (evidence.candidate as Json | undefined)?.report ?? null,
+    champion: (evidence.champion as Json | null | undefined)?.report ?? null,
+    baseline: evidence.baseline ?? null,
+    evidenceUri: `s3://${LOCAL_BUCKETS.artifacts}/${String(state.evidenceKey)}`,
+  };
+}
+
+async function predictionsSection(cloud: LocalCloud, record: Json): Promise<Json | null> {
+  const predictions = record.predictions as Json | null | undefined;
+  if (!predictions) return null;
+  const files = (predictions.files as string[] | undefined) ?? [];
+  return { ...predictions, files: await Promise.all(files.map((f) => localPath(cloud, f))) };
+}
+
+function modelSection(record: Json): Json | null {
+  const registration = record.registration as Json | null | undefined;
+  const candidate = (record.scoring as Json | null | undefined)?.candidate as Json | undefined;
+  return registration ? { ...registration, artifact: candidate?.modelDataUrl ?? null } : null;
+}
+
+function stagesOf(record: Json): RunSummary['stages'] {
+  return ((record.stages as Json[] | undefined) ?? []).map((s) => ({
+    name: String(s.name),
+    status: String(s.status),
+    durationMs: Number(s.durationMs),
+    entries: Number(s.entries),
+  }));
+}
+
+/** The `--json` summary of a finished run. */
 export async function summarize(outcome: RunOutcome, cloud: LocalCloud): Promise<RunSummary> {
   const record = outcome.record ?? {};
-  const validationState = record.validation as Json | null | undefined;
-  const report = await artifact(cloud, validationState?.reportKey);
-  const evaluationState = record.evaluation as Json | null | undefined;
-  const evidence = await artifact(cloud, evaluationState?.evidenceKey);
-  const tuning = record.tuning as Json | null | undefined;
-  const scoring = record.scoring as Json | null | undefined;
-  const registration = record.registration as Json | null | undefined;
-  const predictions = record.predictions as Json | null | undefined;
-  const trials = (tuning?.trials as Json[] | undefined) ?? [];
-  const candidate = scoring?.candidate as Json | undefined;
+  const validation = record.validation as Json | null | undefined;
+  const failure = outcome.status === 'failed' ? { error: outcome.error ?? null, cause: outcome.cause ?? null } : null;
   return {
     runId: outcome.runId,
     pipeline: outcome.pipeline,
     status: outcome.status,
-    stages: ((record.stages as Json[] | undefined) ?? []).map((s) => ({
-      name: String(s.name),
-      status: String(s.status),
-      durationMs: Number(s.durationMs),
-      entries: Number(s.entries),
-    })),
-    validation: validationState ? { ...validationState, report: report ?? null } : null,
-    tuning: tuning
-      ? {
-          job: (tuning.names as string[] | undefined)?.[0] ?? null,
-          warmStartParent: tuning.parent ?? null,
-          trials,
-          best: candidate ? { trainingJobName: candidate.trainingJobName, hyperparameters: candidate.hyperparameters, objective: candidate.objective } : null,
-        }
-      : null,
-    evaluation: evaluationState
-      ? {
-          decision: evaluationState.decision,
-          reasons: evaluationState.reasons,
-          threshold: evaluationState.threshold,
-          candidate: (evidence?.candidate as Json | undefined)?.report ?? null,
-          champion: (evidence?.champion as Json | null | undefined)?.report ?? null,
-          baseline: evidence?.baseline ?? null,
-          evidenceUri: `s3://${LOCAL_BUCKETS.artifacts}/${String(evaluationState.evidenceKey)}`,
-        }
-      : null,
-    model: registration
-      ? { ...registration, artifact: candidate?.modelDataUrl ?? null }
-      : null,
-    predictions: predictions
-      ? { ...predictions, files: await Promise.all(((predictions.files as string[] | undefined) ?? []).map((f) => localPath(cloud, f))) }
-      : null,
-    error: (record.error as Json | null | undefined) ?? (outcome.status === 'failed' ? { error: outcome.error ?? null, cause: outcome.cause ?? null } : null),
+    stages: stagesOf(record),
+    validation: validation ? { ...validation, report: (await artifact(cloud, validation.reportKey)) ?? null } : null,
+    tuning: tuningSection(record),
+    evaluation: await evaluationSection(cloud, record),
+    model: modelSection(record),
+    predictions: await predictionsSection(cloud, record),
+    error: (record.error as Json | null | undefined) ?? failure,
     cost: (record.cost as Json | undefined) ?? null,
     recordUri: (record.recordUri as string | undefined) ?? null,
     workdir: outcome.workdir,

@@ -40,7 +40,7 @@ export function pipelineOfKey(key: string): string | undefined {
   if (!match) return undefined;
   const rest = match[2] as string;
   const segments = rest.split('/');
-  if (segments.some((s) => s === '..' || s === '.' || s === '') || rest.includes('\\') || /[\u0000-\u001f\u202a-\u202e]/.test(rest)) {
+  if (segments.some((s) => s === '..' || s === '.' || s === '') || rest.includes('\\') || /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(rest)) {
     throw new UnsafePathError(`refusing object key ${JSON.stringify(key)}: it is not a plain path under ${match[1]}/incoming/`);
   }
   return match[1];

@@ -23,36 +23,47 @@ export async function executionHistory(deps: Deps, executionArn: string): Promis
   return events;
 }
 
+interface Timeline {
+  stages: Map<string, StageTiming>;
+  open: Map<string, number>;
+  current: string | null;
+  failedState: string | null;
+  transitions: number;
+}
+
+function entered(t: Timeline, name: string, type: string, at: number): void {
+  t.transitions++;
+  t.current = name;
+  t.open.set(name, at);
+  const stage = t.stages.get(name);
+  if (stage) stage.entries++;
+  else t.stages.set(name, { name, type, status: 'succeeded', startedAt: new Date(at).toISOString(), durationMs: 0, entries: 1 });
+}
+
+function exited(t: Timeline, name: string, at: number): void {
+  const stage = t.stages.get(name);
+  if (stage) stage.durationMs += Math.max(0, at - (t.open.get(name) ?? at));
+}
+
+function failed(t: Timeline): void {
+  if (t.current === null) return;
+  const stage = t.stages.get(t.current);
+  if (stage) stage.status = 'failed';
+  t.failedState = t.current;
+}
+
 /**
  * Per-state timings from an execution history: each state's total time across its entries, in the order first
  * entered, and the name of the state where the execution failed (if any).
  */
 export function stageTimings(events: HistoryEvent[]): { stages: StageTiming[]; failedState: string | null; transitions: number } {
-  const stages = new Map<string, StageTiming>();
-  const open = new Map<string, number>();
-  let failedState: string | null = null;
-  let current: string | null = null;
-  let transitions = 0;
+  const t: Timeline = { stages: new Map(), open: new Map(), current: null, failedState: null, transitions: 0 };
   for (const event of events) {
     const at = event.timestamp ? new Date(event.timestamp).getTime() : 0;
     const type = event.type ?? '';
-    if (type.endsWith('StateEntered')) {
-      transitions++;
-      const name = event.stateEnteredEventDetails?.name ?? '?';
-      current = name;
-      open.set(name, at);
-      const stage = stages.get(name);
-      if (stage) stage.entries++;
-      else stages.set(name, { name, type: type.replace('StateEntered', ''), status: 'succeeded', startedAt: new Date(at).toISOString(), durationMs: 0, entries: 1 });
-    } else if (type.endsWith('StateExited')) {
-      const name = event.stateExitedEventDetails?.name ?? '?';
-      const stage = stages.get(name);
-      if (stage) stage.durationMs += Math.max(0, at - (open.get(name) ?? at));
-    } else if ((type.endsWith('Failed') || type.endsWith('TimedOut')) && current && type !== 'ExecutionFailed') {
-      const stage = stages.get(current);
-      if (stage) stage.status = 'failed';
-      failedState = current;
-    }
+    if (type.endsWith('StateEntered')) entered(t, event.stateEnteredEventDetails?.name ?? '?', type.replace('StateEntered', ''), at);
+    else if (type.endsWith('StateExited')) exited(t, event.stateExitedEventDetails?.name ?? '?', at);
+    else if ((type.endsWith('Failed') || type.endsWith('TimedOut')) && type !== 'ExecutionFailed') failed(t);
   }
-  return { stages: [...stages.values()], failedState, transitions };
+  return { stages: [...t.stages.values()], failedState: t.failedState, transitions: t.transitions };
 }

@@ -30,7 +30,8 @@ export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
   await putJson(clients.s3, artifacts, configKey, raw);
 
   const fileName = dataset.key.split('/').pop() as string;
-  const source = `${dataset.bucket}/${encodeURIComponent(dataset.key).replace(/%2F/g, '/')}${dataset.versionId ? `?versionId=${dataset.versionId}` : ''}`;
+  // `/bucket/key`: the leading slash satisfies every S3 model's CopySource pattern (`\/.+\/.+`, later `\/?.+\/.+`).
+  const source = `/${dataset.bucket}/${encodeURIComponent(dataset.key).replace(/%2F/g, '/')}${dataset.versionId ? `?versionId=${dataset.versionId}` : ''}`;
   await clients.s3.send(
     new CopyObjectCommand({ Bucket: artifacts, Key: `${layout.runInput(pipeline, runId)}${fileName}`, CopySource: source }),
   );

@@ -4,6 +4,7 @@ import {
   type CreateHyperParameterTuningJobCommandInput,
 } from '@aws-sdk/client-sagemaker';
 import {
+  ConfigError,
   layout,
   nextWait,
   POLLING,
@@ -19,9 +20,25 @@ import { runConfig, type Deps } from '@mlops/lambda-kit';
 
 export const StartTuningEvent = RunStateSchema;
 
+const TUNING_JOB_NAME_MAX = 32;
+const RUN_HASH_LENGTH = 8;
+
+/**
+ * The name prefix of a pipeline's tuning jobs. Core's prefix keeps 12 characters of the pipeline, which fits the
+ * 32-character limit only for projects of up to 6 characters; a longer project shortens the pipeline part instead.
+ */
+export function tuningPrefix(project: string, pipeline: string): string {
+  const room = TUNING_JOB_NAME_MAX - RUN_HASH_LENGTH - `${project}--hpo-`.length;
+  return tuningJobPrefix(project, pipeline.slice(0, Math.max(1, room)));
+}
+
 /** The tuning job's name: ≤ 32 characters, unique per run. */
 export function tuningJobName(project: string, pipeline: string, runId: string): string {
-  return `${tuningJobPrefix(project, pipeline)}${shortHash(runId, 8)}`;
+  const name = `${tuningPrefix(project, pipeline)}${shortHash(runId, RUN_HASH_LENGTH)}`;
+  if (name.length > TUNING_JOB_NAME_MAX) {
+    throw new ConfigError(`project name "${project}" is too long for a ${TUNING_JOB_NAME_MAX}-character tuning job name (${name})`);
+  }
+  return name;
 }
 
 type Ranges = NonNullable<CreateHyperParameterTuningJobCommandInput['HyperParameterTuningJobConfig']>['ParameterRanges'];
@@ -132,7 +149,7 @@ export async function startTuning(state: RunState, deps: Deps): Promise<JobRef &
   const config = await runConfig(state, deps);
   const name = tuningJobName(env.project, state.pipeline, state.runId);
   const parent = config.tuning.warmStart
-    ? await previousTuningJob(deps, tuningJobPrefix(env.project, state.pipeline), name)
+    ? await previousTuningJob(deps, tuningPrefix(env.project, state.pipeline), name)
     : undefined;
   const request = tuningRequest({
     name,

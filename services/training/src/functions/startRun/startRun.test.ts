@@ -1,0 +1,193 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { describe, expect, it } from 'vitest';
+import { CopyObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { BudgetExceededError, ConfigError, estimateRunCost, RunInfoSchema, type RunInput } from '@mlops/core';
+import { ARTIFACTS, DATA, sampleConfig, serveObjects, testDeps, writtenObjects } from '@mlops/lambda-kit/testing';
+import { startRun } from './startRun';
+
+const RUN_ID = '20260302T093000Z-3fa9c1';
+const CONFIG_KEY = `s3://${ARTIFACTS}/pipelines/attrition/config.json`;
+
+const input = (dataset: Partial<RunInput['dataset']> = {}): RunInput => ({
+  runId: RUN_ID,
+  pipeline: 'attrition',
+  trigger: {
+    type: 's3-upload',
+    at: '2026-03-02T09:29:58Z',
+    detail: { bucket: DATA, key: 'attrition/incoming/hr 2026-03.csv' },
+  },
+  dataset: {
+    bucket: DATA,
+    key: 'attrition/incoming/hr 2026-03.csv',
+    versionId: 'Wq3nZ0t5pX2l8cY1bK7sJd4uVf6rHm9a',
+    etag: '"9b2cf535"',
+    ...dataset,
+  },
+});
+
+async function deployed(overrides: Record<string, unknown> = {}) {
+  const t = testDeps({ now: new Date('2026-03-02T09:30:01.000Z') });
+  const config = { ...(await sampleConfig()), ...overrides };
+  serveObjects(t.mocks.s3, { [CONFIG_KEY]: config });
+  t.mocks.s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+  return { ...t, config };
+}
+
+describe('startRun', () => {
+  it('freezes the deployed config, copies the dataset version, writes the run record, in that order', async () => {
+    // Prepare
+    const { deps, sent } = await deployed();
+
+    // Act
+    await startRun(input(), deps);
+
+    // Assess
+    expect(sent().map((c) => `${c.command} ${String(c.input.Key ?? c.input.Prefix)}`)).toEqual([
+      'GetObjectCommand pipelines/attrition/config.json',
+      `PutObjectCommand runs/attrition/${RUN_ID}/config/pipeline.json`,
+      `CopyObjectCommand runs/attrition/${RUN_ID}/input/hr 2026-03.csv`,
+      'ListObjectsV2Command attrition/score/',
+      `PutObjectCommand runs/attrition/${RUN_ID}/record.json`,
+    ]);
+  });
+
+  it('copies exactly the uploaded object version into the run input folder', async () => {
+    // Prepare
+    const { deps, mocks } = await deployed();
+
+    // Act
+    await startRun(input(), deps);
+
+    // Assess
+    expect(mocks.s3).toHaveReceivedCommandExactlyOnceWith(CopyObjectCommand, {
+      Bucket: ARTIFACTS,
+      Key: `runs/attrition/${RUN_ID}/input/hr 2026-03.csv`,
+      // S3 accepts `bucket/key` and `/bucket/key` alike.
+      CopySource: expect.stringMatching(
+        new RegExp(`^/?${DATA}/attrition/incoming/hr%202026-03\\.csv\\?versionId=Wq3nZ0t5pX2l8cY1bK7sJd4uVf6rHm9a$`),
+      ),
+    });
+  });
+
+  it('copies the current object when the data bucket is not versioned', async () => {
+    // Prepare
+    const { deps, mocks } = await deployed();
+
+    // Act
+    await startRun(input({ versionId: undefined }), deps);
+
+    // Assess
+    expect(mocks.s3.commandCalls(CopyObjectCommand)[0]?.args[0].input.CopySource?.replace(/^\//, '')).toBe(
+      `${DATA}/attrition/incoming/hr%202026-03.csv`,
+    );
+  });
+
+  it('snapshots the deployed config unchanged and returns where the run keeps its files', async () => {
+    // Prepare
+    const { deps, mocks, config } = await deployed();
+
+    // Act
+    const run = await startRun(input(), deps);
+
+    // Assess
+    const written = writtenObjects(mocks.s3);
+    expect(
+      JSON.parse(written.get(`s3://${ARTIFACTS}/runs/attrition/${RUN_ID}/config/pipeline.json`) ?? 'null'),
+    ).toEqual(config);
+    expect(RunInfoSchema.parse(run)).toEqual({
+      runPrefix: `runs/attrition/${RUN_ID}/`,
+      configKey: `runs/attrition/${RUN_ID}/config/pipeline.json`,
+      recordKey: `runs/attrition/${RUN_ID}/record.json`,
+      scoreData: null,
+      estimatedCostUsd: estimateRunCost(config).totalUsd,
+      startedAt: '2026-03-02T09:30:01.000Z',
+    });
+    expect(run.estimatedCostUsd).toBeGreaterThan(0);
+  });
+
+  it('writes a running record with the trigger, the dataset version and the cost estimate', async () => {
+    // Prepare
+    const { deps, mocks } = await deployed();
+
+    // Act
+    await startRun(input(), deps);
+
+    // Assess
+    const record = JSON.parse(
+      writtenObjects(mocks.s3).get(`s3://${ARTIFACTS}/runs/attrition/${RUN_ID}/record.json`) ?? 'null',
+    );
+    expect(record).toMatchObject({
+      runId: RUN_ID,
+      pipeline: 'attrition',
+      status: 'running',
+      startedAt: '2026-03-02T09:30:01.000Z',
+      trigger: { type: 's3-upload' },
+      dataset: { versionId: 'Wq3nZ0t5pX2l8cY1bK7sJd4uVf6rHm9a' },
+      cost: { estimate: { totalUsd: expect.any(Number), lines: expect.any(Array) } },
+    });
+  });
+
+  it('scores the newest non-empty file under <pipeline>/score/', async () => {
+    // Prepare
+    const { deps, mocks } = await deployed();
+    mocks.s3.on(ListObjectsV2Command).resolves({
+      Contents: [
+        { Key: 'attrition/score/2026-01.csv', Size: 5120, LastModified: new Date('2026-01-31T08:00:00Z') },
+        { Key: 'attrition/score/2026-02.csv', Size: 6144, LastModified: new Date('2026-02-28T08:00:00Z') },
+        { Key: 'attrition/score/2026-03.csv', Size: 0, LastModified: new Date('2026-03-01T08:00:00Z') },
+      ],
+    });
+
+    // Act
+    const run = await startRun(input(), deps);
+
+    // Assess
+    expect(mocks.s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: DATA, Prefix: 'attrition/score/' });
+    expect(run.scoreData).toEqual({ bucket: DATA, key: 'attrition/score/2026-02.csv' });
+  });
+
+  it('raises BudgetExceededError when the estimate is over budget, after recording the run and its estimate', async () => {
+    // Prepare
+    const { deps, mocks, config } = await deployed({ budget: { maxRunUsd: 0.05 } });
+    expect(estimateRunCost(config).totalUsd).toBeGreaterThan(0.05);
+
+    // Act
+    const result = startRun(input(), deps);
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(BudgetExceededError);
+    await expect(result).rejects.toThrow(/over the pipeline budget of \$0\.05/);
+    expect(mocks.s3).toHaveReceivedCommandTimes(CopyObjectCommand, 1);
+    const record = JSON.parse(
+      writtenObjects(mocks.s3).get(`s3://${ARTIFACTS}/runs/attrition/${RUN_ID}/record.json`) ?? 'null',
+    );
+    expect(record.cost.estimate.totalUsd).toBe(estimateRunCost(config).totalUsd);
+  });
+
+  it('refuses a pipeline that has no deployed config, before copying anything', async () => {
+    // Prepare
+    const { deps, mocks } = testDeps();
+    serveObjects(mocks.s3, {});
+
+    // Act
+    const result = startRun(input(), deps);
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(ConfigError);
+    await expect(result).rejects.toThrow(/pipelines\/attrition\/config\.json/);
+    expect(mocks.s3).not.toHaveReceivedCommand(CopyObjectCommand);
+  });
+
+  it('refuses a deployed config that does not match the schema', async () => {
+    // Prepare
+    const { deps, mocks } = testDeps();
+    serveObjects(mocks.s3, { [CONFIG_KEY]: { name: 'attrition', dataset: {} } });
+
+    // Act
+    const result = startRun(input(), deps);
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(ConfigError);
+    expect(mocks.s3).not.toHaveReceivedCommand(CopyObjectCommand);
+  });
+});
