@@ -11,7 +11,16 @@
  * One packaging at a time per checkout (a lock in `.serverless/`): packages share the services' folders.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -55,7 +64,11 @@ export function packagedDir(stage: string, root = ROOT): string {
 export function templateInputs(root = ROOT): string[] {
   const files = [join(root, 'serverless-compose.yml')];
   const inDir = (dir: string, pattern: RegExp) =>
-    existsSync(dir) ? readdirSync(dir).filter((f) => pattern.test(f)).map((f) => join(dir, f)) : [];
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => pattern.test(f))
+          .map((f) => join(dir, f))
+      : [];
   for (const dir of Object.values(composeServices(root))) files.push(join(dir, 'serverless.yml'));
   files.push(...inDir(join(root, 'packages', 'serverless-config'), /\.(ya?ml|cjs|json)$/));
   files.push(...inDir(join(root, 'state-machines'), /\.ya?ml$/));
@@ -137,7 +150,11 @@ function runCompose(stage: string, root: string, quiet: boolean): Promise<void> 
       } catch {
         // already gone
       }
-      reject(new Error(`osls-compose package --stage ${stage} did not finish within ${TIMEOUT_MS / 1000} s (killed)\n${output}`));
+      reject(
+        new Error(
+          `osls-compose package --stage ${stage} did not finish within ${TIMEOUT_MS / 1000} s (killed)\n${output}`,
+        ),
+      );
     }, TIMEOUT_MS);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -186,9 +203,13 @@ export async function packageStage(options: PackageOptions): Promise<PackageResu
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   let stage = 'dev';
   try {
-    stage = process.argv.slice(2).some((a) => a.startsWith('--stage') || a === '-s') ? stageArgument(process.argv.slice(2)) : 'dev';
+    stage = process.argv.slice(2).some((a) => a.startsWith('--stage') || a === '-s')
+      ? stageArgument(process.argv.slice(2))
+      : 'dev';
     const result = await packageStage({ stage });
-    console.log(`packaged ${result.services.length} services for stage ${stage} in ${result.seconds.toFixed(1)} s → ${result.dir}`);
+    console.log(
+      `packaged ${result.services.length} services for stage ${stage} in ${result.seconds.toFixed(1)} s → ${result.dir}`,
+    );
   } catch (error) {
     console.error(`\npackage --stage ${stage} FAILED: ${(error as Error).message}`);
     process.exit(1);

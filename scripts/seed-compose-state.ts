@@ -77,7 +77,10 @@ export function projectName(stage: string, root = ROOT): string {
 
 /** A param value (plain or `Fn::Sub`) as CloudFormation would render it for the placeholder account. */
 function renderParam(value: unknown, ctx: { project: string; stage: string; region: string }): string {
-  const text = typeof value === 'object' && value !== null && 'Fn::Sub' in value ? String((value as { 'Fn::Sub': unknown })['Fn::Sub']) : String(value);
+  const text =
+    typeof value === 'object' && value !== null && 'Fn::Sub' in value
+      ? String((value as { 'Fn::Sub': unknown })['Fn::Sub'])
+      : String(value);
   return text
     .replaceAll('${AWS::AccountId}', PLACEHOLDER_ACCOUNT)
     .replaceAll('${AWS::Region}', ctx.region)
@@ -97,12 +100,14 @@ export function placeholderOutput(output: string, ctx: { project: string; stage:
   const prefix = `${ctx.project}-${ctx.stage}`;
   const account = PLACEHOLDER_ACCOUNT;
   const named = (suffix: string) => lowerFirst(output.slice(0, -suffix.length));
-  if (output.endsWith('FunctionArn')) return `arn:aws:lambda:${ctx.region}:${account}:function:${prefix}-${named('FunctionArn')}`;
+  if (output.endsWith('FunctionArn'))
+    return `arn:aws:lambda:${ctx.region}:${account}:function:${prefix}-${named('FunctionArn')}`;
   if (output.endsWith('BucketName')) return `${prefix}-${kebab(named('BucketName'))}-${account}-${ctx.region}`;
   if (output === 'NotifyTopicArn') return `arn:aws:sns:${ctx.region}:${account}:${prefix}-notifications`;
   if (output === 'SageMakerRoleArn') return `arn:aws:iam::${account}:role/${prefix}-sagemaker-${ctx.region}`;
   if (output === 'GlueRoleArn') return `arn:aws:iam::${account}:role/${prefix}-glue-dq-${ctx.region}`;
-  if (output.endsWith('RoleArn')) return `arn:aws:iam::${account}:role/${prefix}-${kebab(named('RoleArn'))}-${ctx.region}`;
+  if (output.endsWith('RoleArn'))
+    return `arn:aws:iam::${account}:role/${prefix}-${kebab(named('RoleArn'))}-${ctx.region}`;
   if (output.endsWith('TopicArn')) return `arn:aws:sns:${ctx.region}:${account}:${prefix}-${kebab(named('TopicArn'))}`;
   if (output.endsWith('Arn')) return `arn:aws:placeholder:${ctx.region}:${account}:${prefix}-${kebab(named('Arn'))}`;
   return `${prefix}-${kebab(output)}`;
@@ -119,6 +124,40 @@ export function isSeededState(state: ComposeState): boolean {
   return components.every((c) => c.outputs === undefined || c.outputs[MARKER_KEY] === MARKER_VALUE);
 }
 
+/** Throw when a real deploy's state lacks an output serverless-compose.yml references. */
+function assertRealStateComplete(
+  state: ComposeState,
+  refs: Map<string, Set<string>>,
+  path: string,
+  stage: string,
+): void {
+  const missing = [...refs].flatMap(([service, outputs]) =>
+    [...outputs].filter((o) => state.components?.[service]?.outputs?.[o] === undefined).map((o) => `${service}.${o}`),
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `${path} holds a real deploy's outputs but lacks ${missing.join(', ')}: ` +
+        `deploy the stage or run \`sls refresh-outputs --stage ${stage}\`, then package again`,
+    );
+  }
+}
+
+/** Placeholder outputs of one service, marked as seeded. */
+function seededOutputs(
+  outputs: Set<string>,
+  ctx: { project: string; stage: string; region: string },
+  root: string,
+): Outputs {
+  const seeded: Outputs = { [MARKER_KEY]: MARKER_VALUE };
+  for (const output of [...outputs].sort()) {
+    seeded[output] =
+      output === 'ContainerImages'
+        ? renderParam(stageParam(ctx.stage, 'containerImages', root), ctx)
+        : placeholderOutput(output, ctx);
+  }
+  return seeded;
+}
+
 /**
  * Write placeholder outputs for `stage` unless a real deploy's state exists.
  * A state this script wrote before is refreshed (serverless-compose.yml may have gained outputs).
@@ -132,32 +171,22 @@ export function seedComposeState(options: SeedOptions): { path: string; action: 
   const existing = readState(path);
 
   if (existing && !isSeededState(existing)) {
-    const missing = [...refs].flatMap(([service, outputs]) =>
-      [...outputs].filter((o) => existing.components?.[service]?.outputs?.[o] === undefined).map((o) => `${service}.${o}`),
-    );
-    if (missing.length > 0) {
-      throw new Error(
-        `${path} holds a real deploy's outputs but lacks ${missing.join(', ')}: ` +
-          `deploy the stage or run \`sls refresh-outputs --stage ${options.stage}\`, then package again`,
-      );
-    }
+    assertRealStateComplete(existing, refs, path, options.stage);
     return { path, action: 'kept-real-state' };
   }
 
-  const ctx = { project: projectName(options.stage, root), stage: options.stage, region: options.region ?? 'eu-west-1' };
+  const ctx = {
+    project: projectName(options.stage, root),
+    stage: options.stage,
+    region: options.region ?? 'eu-west-1',
+  };
   const components: NonNullable<ComposeState['components']> = {};
   for (const [service, outputs] of refs) {
-    const seeded: Outputs = { [MARKER_KEY]: MARKER_VALUE };
-    for (const output of [...outputs].sort()) {
-      seeded[output] =
-        output === 'ContainerImages' ? renderParam(stageParam(options.stage, 'containerImages', root), ctx) : placeholderOutput(output, ctx);
-    }
     // Keep what compose stored about the component (e.g. the detected framework version).
-    components[service] = { ...existing?.components?.[service], outputs: seeded };
+    components[service] = { ...existing?.components?.[service], outputs: seededOutputs(outputs, ctx, root) };
   }
-  const state: ComposeState = { ...existing, components };
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(state, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ ...existing, components }, null, 2)}\n`);
   return { path, action: existing ? 'refreshed' : 'created' };
 }
 
@@ -188,7 +217,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     const stage = stageArgument(process.argv.slice(2));
     const { path, action } = seedComposeState({ stage, region: process.env.AWS_REGION });
-    console.log(`${action === 'kept-real-state' ? 'kept the real deploy state in' : `${action} placeholder outputs in`} ${path}`);
+    console.log(
+      `${action === 'kept-real-state' ? 'kept the real deploy state in' : `${action} placeholder outputs in`} ${path}`,
+    );
     if (action !== 'kept-real-state') {
       console.log('note: remove it before a real `sls deploy` (scripts/package.ts does this itself)');
     }

@@ -23,7 +23,8 @@ export interface AslCheck {
 /** A Lambda ARN for `${param:<fnKey>FunctionArn}`; any other placeholder is an error (the ASL holds no other). */
 export function dummyParam(name: string): string {
   const match = /^(\w+)FunctionArn$/.exec(name);
-  if (!match) throw new Error(`unexpected placeholder \${param:${name}}: state machines may only use <fnKey>FunctionArn`);
+  if (!match)
+    throw new Error(`unexpected placeholder \${param:${name}}: state machines may only use <fnKey>FunctionArn`);
   return `arn:aws:lambda:eu-west-1:000000000000:function:mlops-dev-${match[1]}`;
 }
 

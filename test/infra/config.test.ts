@@ -17,7 +17,10 @@ import {
 import { loadStage, PACKAGE_TIMEOUT_MS, type StageTemplates } from './templates';
 
 describe('shared esbuild options', () => {
-  const options = parse(readFileSync(join(ROOT, 'packages/serverless-config/esbuild.yml'), 'utf8')) as Record<string, unknown>;
+  const options = parse(readFileSync(join(ROOT, 'packages/serverless-config/esbuild.yml'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const source = `
     class MlopsError extends Error { constructor(m) { super(m); this.name = new.target.name; } }
     class TransientError extends MlopsError {}
@@ -45,7 +48,14 @@ describe('shared esbuild options', () => {
   });
 
   it('bundles everything but the runtime SDK and the local backend', () => {
-    expect(options).toMatchObject({ bundle: true, minify: true, target: 'node22', format: 'cjs', skipRebuild: true, sourcemap: false });
+    expect(options).toMatchObject({
+      bundle: true,
+      minify: true,
+      target: 'node22',
+      format: 'cjs',
+      skipRebuild: true,
+      sourcemap: false,
+    });
     expect(options.exclude).toEqual(['@aws-sdk/*', '@mlops/local-backend']);
     expect(options.external).toEqual(['@mlops/local-backend']);
   });
@@ -86,7 +96,12 @@ describe('seed-compose-state', () => {
     setup();
     seedComposeState({ stage: 'prod', root });
     expect(seedComposeState({ stage: 'prod', root }).action).toBe('refreshed');
-    const real = { components: { base: { outputs: { DataBucketName: 'real-bucket', StartThingFunctionArn: 'arn:real' } }, app: { outputs: {} } } };
+    const real = {
+      components: {
+        base: { outputs: { DataBucketName: 'real-bucket', StartThingFunctionArn: 'arn:real' } },
+        app: { outputs: {} },
+      },
+    };
     writeFileSync(statePath('prod', root), JSON.stringify(real));
 
     expect(seedComposeState({ stage: 'prod', root }).action).toBe('kept-real-state');
@@ -96,7 +111,10 @@ describe('seed-compose-state', () => {
 
   it('refuses a real state that lacks an output compose needs', () => {
     setup();
-    write('.serverless/state.dev.json', JSON.stringify({ components: { base: { outputs: { DataBucketName: 'real' } } } }));
+    write(
+      '.serverless/state.dev.json',
+      JSON.stringify({ components: { base: { outputs: { DataBucketName: 'real' } } } }),
+    );
     expect(() => seedComposeState({ stage: 'dev', root })).toThrow(/base\.StartThingFunctionArn.*refresh-outputs/);
   });
 
@@ -109,8 +127,12 @@ describe('seed-compose-state', () => {
 
   it('names placeholders the way the stacks name the real resources', () => {
     const ctx = { project: 'mlops', stage: 'prod', region: 'us-east-1' };
-    expect(placeholderOutput('NotifyTopicArn', ctx)).toBe('arn:aws:sns:us-east-1:000000000000:mlops-prod-notifications');
-    expect(placeholderOutput('SageMakerRoleArn', ctx)).toBe('arn:aws:iam::000000000000:role/mlops-prod-sagemaker-us-east-1');
+    expect(placeholderOutput('NotifyTopicArn', ctx)).toBe(
+      'arn:aws:sns:us-east-1:000000000000:mlops-prod-notifications',
+    );
+    expect(placeholderOutput('SageMakerRoleArn', ctx)).toBe(
+      'arn:aws:iam::000000000000:role/mlops-prod-sagemaker-us-east-1',
+    );
     expect(placeholderOutput('ArtifactsBucketName', ctx)).toBe('mlops-prod-artifacts-000000000000-us-east-1');
   });
 });
@@ -130,10 +152,18 @@ describe('compose wiring (stage dev)', () => {
 
   it('seeds placeholders equal to what the stacks will output (same names, same shape)', () => {
     const ingest = stage.templates.ingest!.Resources;
-    const buckets = ['DataBucket', 'ArtifactsBucket'].map((id) => (ingest[id]!.Properties!.BucketName as { 'Fn::Sub': string })['Fn::Sub']);
-    const render = (text: string) => text.replace('${AWS::AccountId}', '000000000000').replace('${AWS::Region}', 'eu-west-1');
-    expect(buckets.map(render)).toEqual([stage.outputs.ingest!.DataBucketName, stage.outputs.ingest!.ArtifactsBucketName]);
-    expect(`arn:aws:sns:eu-west-1:000000000000:${String(ingest.NotifyTopic!.Properties!.TopicName)}`).toBe(stage.outputs.ingest!.NotifyTopicArn);
+    const buckets = ['DataBucket', 'ArtifactsBucket'].map(
+      (id) => (ingest[id]!.Properties!.BucketName as { 'Fn::Sub': string })['Fn::Sub'],
+    );
+    const render = (text: string) =>
+      text.replace('${AWS::AccountId}', '000000000000').replace('${AWS::Region}', 'eu-west-1');
+    expect(buckets.map(render)).toEqual([
+      stage.outputs.ingest!.DataBucketName,
+      stage.outputs.ingest!.ArtifactsBucketName,
+    ]);
+    expect(`arn:aws:sns:eu-west-1:000000000000:${String(ingest.NotifyTopic!.Properties!.TopicName)}`).toBe(
+      stage.outputs.ingest!.NotifyTopicArn,
+    );
   });
 });
 
@@ -141,8 +171,16 @@ describe('compose wiring (stage dev)', () => {
 describe('sample events', () => {
   const functionsOf = (dir: string) =>
     // CloudFormation tags (!Sub, !GetAtt) are irrelevant here: only the function keys are read.
-    Object.keys((parse(readFileSync(join(dir, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as { functions: Record<string, unknown> }).functions);
-  const cases = Object.entries(composeServices()).flatMap(([service, dir]) => functionsOf(dir).map((fn) => ({ service, dir, fn })));
+    Object.keys(
+      (
+        parse(readFileSync(join(dir, 'serverless.yml'), 'utf8'), { logLevel: 'error' }) as {
+          functions: Record<string, unknown>;
+        }
+      ).functions,
+    );
+  const cases = Object.entries(composeServices()).flatMap(([service, dir]) =>
+    functionsOf(dir).map((fn) => ({ service, dir, fn })),
+  );
 
   it('has one sample event per function and no other', () => {
     for (const [service, dir] of Object.entries(composeServices())) {

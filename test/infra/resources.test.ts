@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { projectName, ROOT } from '../../scripts/seed-compose-state';
-import { lambdaFunctions, loadStage, PACKAGE_TIMEOUT_MS, policyStatements, resourcesOfType, STAGES, type StageTemplates } from './templates';
+import {
+  lambdaFunctions,
+  loadStage,
+  PACKAGE_TIMEOUT_MS,
+  policyStatements,
+  resourcesOfType,
+  STAGES,
+  type StageTemplates,
+} from './templates';
 
 type Params = Record<string, Record<string, unknown>>;
 const params = parse(readFileSync(join(ROOT, 'packages/serverless-config/params.yml'), 'utf8')) as Params;
@@ -19,7 +27,10 @@ describe('params.yml', () => {
   it('keeps a reason for every per-stage difference: only known settings', () => {
     const known = Object.keys(params.default ?? {});
     for (const stage of STAGES) {
-      expect(Object.keys(params[stage] ?? {}).filter((k) => !known.includes(k)), stage).toEqual([]);
+      expect(
+        Object.keys(params[stage] ?? {}).filter((k) => !known.includes(k)),
+        stage,
+      ).toEqual([]);
     }
   });
 });
@@ -30,17 +41,25 @@ describe.each(STAGES)('resources of stage %s', (stageName) => {
     stage = await loadStage(stageName);
   }, PACKAGE_TIMEOUT_MS);
 
-  const projectBuckets = () => resourcesOfType(stage.templates.ingest!, 'AWS::S3::Bucket').filter(([id]) => id !== 'ServerlessDeploymentBucket');
+  const projectBuckets = () =>
+    resourcesOfType(stage.templates.ingest!, 'AWS::S3::Bucket').filter(([id]) => id !== 'ServerlessDeploymentBucket');
   /** Every bucket of every stack, the framework's deployment buckets included. */
   const allBuckets = () =>
-    Object.entries(stage.templates).flatMap(([service, t]) => resourcesOfType(t, 'AWS::S3::Bucket').map(([id, b]) => ({ service, id, bucket: b })));
+    Object.entries(stage.templates).flatMap(([service, t]) =>
+      resourcesOfType(t, 'AWS::S3::Bucket').map(([id, b]) => ({ service, id, bucket: b })),
+    );
   const useKms = () => param(stageName, 'kmsKey') === true;
 
   it('encrypts the data and artifacts buckets: SSE-KMS with the project key when kmsKey is on, else SSE-S3', () => {
-    expect(projectBuckets().map(([id]) => id).sort()).toEqual(['ArtifactsBucket', 'DataBucket']);
+    expect(
+      projectBuckets()
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['ArtifactsBucket', 'DataBucket']);
     for (const [id, bucket] of projectBuckets()) {
-      const rules = (bucket.Properties?.BucketEncryption as { ServerSideEncryptionConfiguration: Record<string, unknown>[] })
-        .ServerSideEncryptionConfiguration;
+      const rules = (
+        bucket.Properties?.BucketEncryption as { ServerSideEncryptionConfiguration: Record<string, unknown>[] }
+      ).ServerSideEncryptionConfiguration;
       const byDefault = rules[0]?.ServerSideEncryptionByDefault as Record<string, unknown>;
       if (useKms()) {
         expect(byDefault, id).toEqual({ SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['KmsKey', 'Arn'] } });
@@ -53,9 +72,14 @@ describe.each(STAGES)('resources of stage %s', (stageName) => {
 
   it('encrypts every bucket of every stack', () => {
     for (const { service, id, bucket } of allBuckets()) {
-      const rules = (bucket.Properties?.BucketEncryption as { ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }[] } | undefined)
-        ?.ServerSideEncryptionConfiguration;
-      expect(['AES256', 'aws:kms'], `${service}.${id}`).toContain(rules?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm);
+      const rules = (
+        bucket.Properties?.BucketEncryption as
+          | { ServerSideEncryptionConfiguration?: { ServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }[] }
+          | undefined
+      )?.ServerSideEncryptionConfiguration;
+      expect(['AES256', 'aws:kms'], `${service}.${id}`).toContain(
+        rules?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm,
+      );
     }
   });
 
@@ -125,6 +149,24 @@ describe.each(STAGES)('resources of stage %s', (stageName) => {
     }
   });
 
+  it('deploys the functions of the contracts table, each in its service', () => {
+    const deployed = Object.fromEntries(
+      Object.entries(stage.templates).map(([service, t]) => [
+        service,
+        resourcesOfType(t, 'AWS::Lambda::Function')
+          .map(([, fn]) => String(fn.Properties?.FunctionName).split('-').pop())
+          .sort(),
+      ]),
+    );
+    expect(deployed).toEqual({
+      ingest: ['startPipeline'],
+      validation: ['checkValidation', 'startPreparation', 'startValidation'],
+      training: ['checkJob', 'finishRun', 'startRun', 'startTuning'],
+      evaluation: ['evaluateCandidate', 'registerModel', 'startScoring'],
+      publishing: ['finalizePublish', 'startPublishing'],
+    });
+  });
+
   it('names every function <project>-<stage>-<fnKey> within 64 characters', () => {
     for (const f of lambdaFunctions(stage)) {
       expect(f.name, f.id).toMatch(new RegExp(`^${projectName(stageName)}-${stageName}-[a-z][A-Za-z]+$`));
@@ -136,11 +178,26 @@ describe.each(STAGES)('resources of stage %s', (stageName) => {
   it('runs every function on nodejs22.x / arm64 with the contract environment', () => {
     for (const template of Object.values(stage.templates)) {
       for (const [id, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-        const props = fn.Properties as { Runtime: string; Architectures: string[]; Environment: { Variables: Record<string, unknown> } };
+        const props = fn.Properties as {
+          Runtime: string;
+          Architectures: string[];
+          Environment: { Variables: Record<string, unknown> };
+        };
         expect(props.Runtime, id).toBe('nodejs22.x');
         expect(props.Architectures, id).toEqual(['arm64']);
         const env = props.Environment.Variables;
-        for (const name of ['STAGE', 'PROJECT', 'DATA_BUCKET', 'ARTIFACTS_BUCKET', 'SAGEMAKER_ROLE_ARN', 'GLUE_ROLE_ARN', 'CONTAINER_IMAGES', 'NOTIFY_TOPIC_ARN', 'LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']) {
+        for (const name of [
+          'STAGE',
+          'PROJECT',
+          'DATA_BUCKET',
+          'ARTIFACTS_BUCKET',
+          'SAGEMAKER_ROLE_ARN',
+          'GLUE_ROLE_ARN',
+          'CONTAINER_IMAGES',
+          'NOTIFY_TOPIC_ARN',
+          'LOG_LEVEL',
+          'POWERTOOLS_SERVICE_NAME',
+        ]) {
           expect(env[name], `${id} ${name}`).toBeDefined();
         }
         expect(env.STAGE).toBe(stageName);

@@ -3,7 +3,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { projectName } from '../../scripts/seed-compose-state';
 import { placeholderNames, stateMachineFiles, validateAslFile, validateDefinition } from '../../scripts/validate-asl';
-import { lambdaFunctions, loadStage, PACKAGE_TIMEOUT_MS, resourcesOfType, STAGES, type StageTemplates, type Template } from './templates';
+import {
+  lambdaFunctions,
+  loadStage,
+  PACKAGE_TIMEOUT_MS,
+  resourcesOfType,
+  STAGES,
+  type StageTemplates,
+  type Template,
+} from './templates';
 
 type Json = Record<string, unknown>;
 const ACCOUNT = '000000000000';
@@ -25,7 +33,9 @@ describe('state machine files', () => {
 
   it('catches a broken definition (the validator is not a no-op)', () => {
     const [file] = stateMachineFiles();
-    const definition = parse(readFileSync(file!, 'utf8').replace('Next: StartValidation', 'Next: NoSuchState')) as unknown;
+    const definition = parse(
+      readFileSync(file!, 'utf8').replace('Next: StartValidation', 'Next: NoSuchState'),
+    ) as unknown;
     expect(validateDefinition(definition).isValid).toBe(false);
   });
 });
@@ -48,7 +58,8 @@ function taskStates(definition: Json): [string, Json][] {
 /** The packaged DefinitionString with its Fn::Sub variables rendered the way CloudFormation will. */
 function renderDefinition(template: Template): { text: string; getAtts: Map<string, string> } {
   const machine = resourcesOfType(template, 'AWS::StepFunctions::StateMachine')[0]![1];
-  const definition = machine.Properties?.DefinitionString as string | { 'Fn::Sub': string | [string, Record<string, Json>] };
+  const definition = machine.Properties?.DefinitionString as
+    string | { 'Fn::Sub': string | [string, Record<string, Json>] };
   if (typeof definition === 'string') return { text: definition, getAtts: new Map() };
   const [text, variables] = Array.isArray(definition['Fn::Sub']) ? definition['Fn::Sub'] : [definition['Fn::Sub'], {}];
   const getAtts = new Map<string, string>();
@@ -59,7 +70,8 @@ function renderDefinition(template: Template): { text: string; getAtts: Map<stri
     const variable = variables[name] as { 'Fn::GetAtt'?: [string, string] } | undefined;
     const [id, attribute] = variable?.['Fn::GetAtt'] ?? [];
     const fn = id ? template.Resources[id] : undefined;
-    if (!fn || attribute !== 'Arn' || fn.Type !== 'AWS::Lambda::Function') throw new Error(`unresolvable ${whole}: ${JSON.stringify(variable)}`);
+    if (!fn || attribute !== 'Arn' || fn.Type !== 'AWS::Lambda::Function')
+      throw new Error(`unresolvable ${whole}: ${JSON.stringify(variable)}`);
     const arn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${String(fn.Properties?.FunctionName)}`;
     getAtts.set(arn, id!);
     return arn;
@@ -92,7 +104,9 @@ describe.each(STAGES)('packaged state machine of stage %s', (stageName) => {
   });
 
   it('resolves every Task to a function that exists in some service (own functions by Fn::GetAtt, others through compose)', () => {
-    const functionsByArn = new Map(lambdaFunctions(stage).map((f) => [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:${f.name}`, f]));
+    const functionsByArn = new Map(
+      lambdaFunctions(stage).map((f) => [`arn:aws:lambda:${REGION}:${ACCOUNT}:function:${f.name}`, f]),
+    );
     const tasks = taskStates(definition);
     expect(tasks.length).toBeGreaterThan(10);
     for (const [name, task] of tasks) {
@@ -102,7 +116,10 @@ describe.each(STAGES)('packaged state machine of stage %s', (stageName) => {
       expect(origin, `${name}: ${arn} does not come from a compose output`).toBeDefined();
       const output = stage.templates[origin!.service]?.Outputs?.[origin!.output];
       const [id] = (output?.Value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
-      expect(stage.templates[origin!.service]?.Resources[id]?.Type, `${name} → ${origin!.service}.${origin!.output}`).toBe('AWS::Lambda::Function');
+      expect(
+        stage.templates[origin!.service]?.Resources[id]?.Type,
+        `${name} → ${origin!.service}.${origin!.output}`,
+      ).toBe('AWS::Lambda::Function');
       // The offline placeholder is the ARN that function will have, so the packaged template reads like a deployed one.
       expect(functionsByArn.get(arn)?.id, `${name}: ${arn}`).toBe(id);
     }
@@ -110,7 +127,8 @@ describe.each(STAGES)('packaged state machine of stage %s', (stageName) => {
 
   it('may invoke exactly the functions its Task states call', () => {
     const role = stage.templates.training!.Resources.PipelineStateMachineRole!;
-    const statements = (role.Properties?.Policies as { PolicyDocument: { Statement: Json[] } }[])[0]!.PolicyDocument.Statement;
+    const statements = (role.Properties?.Policies as { PolicyDocument: { Statement: Json[] } }[])[0]!.PolicyDocument
+      .Statement;
     const invoke = statements.find((s) => s.Action === 'lambda:InvokeFunction')!;
     const allowed = (invoke.Resource as unknown[]).map((r) => {
       const getAtt = (r as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];

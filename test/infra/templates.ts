@@ -153,7 +153,8 @@ export function policyStatements(stage: StageTemplates): PolicyStatement[] {
       if (resource.Type === 'AWS::IAM::Role') {
         for (const p of asList(props.Policies as { PolicyDocument: Json }[])) docs.push(['identity', p.PolicyDocument]);
       }
-      if (resource.Type === 'AWS::IAM::ManagedPolicy' || resource.Type === 'AWS::IAM::Policy') docs.push(['identity', props.PolicyDocument]);
+      if (resource.Type === 'AWS::IAM::ManagedPolicy' || resource.Type === 'AWS::IAM::Policy')
+        docs.push(['identity', props.PolicyDocument]);
       const key = RESOURCE_POLICIES[resource.Type];
       if (key) docs.push(['resource', props[key]]);
       for (const [kind, doc] of docs) {

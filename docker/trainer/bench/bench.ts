@@ -77,9 +77,13 @@ async function main(): Promise<void> {
   const score = readFileSync(join(out, 'transform', 'score', 'score.csv'), 'utf8').split('\n').filter((l) => l !== '');
   const inputs = score.map((l) => l.slice(l.indexOf(',') + 1));
   const bodies: string[] = [];
-  for (let i = 0, body = ''; i < inputs.length; i++) {
-    body += inputs[i] + '\n';
-    if (body.length > 6_000_000 || i === inputs.length - 1) bodies.push(body), (body = '');
+  let body = '';
+  for (const [i, line] of inputs.entries()) {
+    body += line + '\n';
+    if (body.length > 6_000_000 || i === inputs.length - 1) {
+      bodies.push(body);
+      body = '';
+    }
   }
   const options = { threshold: 0.5, modelVersion: '1', runId: 'bench', topK: 3 };
   const [, scoreMs] = await timed(async () => bodies.forEach((b) => scoreCsv(model, b, options)));

@@ -24,29 +24,37 @@ function featureValue(data: EncodedRows, i: number, slot: number, f: number): nu
   return data.index[at] === f ? (data.value[at] as number) : 0;
 }
 
-/** Cut points: midpoints between distinct values when there are few, else midpoints between sample quantiles. */
-function cutPoints(data: EncodedRows, slot: number, f: number): Float64Array {
+/** Every `stride`-th value of feature f (at most ~SAMPLE values). */
+function sampleFeature(data: EncodedRows, slot: number, f: number): Float64Array {
   const stride = Math.max(1, Math.floor(data.rows / SAMPLE));
   const sample = new Float64Array(Math.ceil(data.rows / stride));
-  const distinct = new Set<number>();
-  for (let i = 0, k = 0; i < data.rows; i += stride, k++) {
-    const x = featureValue(data, i, slot, f);
-    sample[k] = x;
-    if (distinct.size <= MAX_BINS) distinct.add(x);
+  for (let i = 0, k = 0; i < data.rows; i += stride, k++) sample[k] = featureValue(data, i, slot, f);
+  return sample;
+}
+
+/** The distinct values when there are at most MAX_BINS, else up to MAX_BINS sample quantiles. */
+function edgesOf(sorted: Float64Array): number[] {
+  const distinct: number[] = [];
+  for (const x of sorted) if (distinct.length === 0 || x !== distinct[distinct.length - 1]) distinct.push(x);
+  if (distinct.length <= MAX_BINS) return distinct;
+  const edges: number[] = [];
+  for (let k = 0; k < MAX_BINS - 1; k++) {
+    const x = sorted[Math.floor((k * sorted.length) / (MAX_BINS - 1))] as number;
+    if (edges.length === 0 || x !== edges[edges.length - 1]) edges.push(x);
   }
-  let edges: number[];
-  if (distinct.size <= MAX_BINS) edges = [...distinct].sort((a, b) => a - b);
-  else {
-    // Only continuous columns get here: quantiles of the sorted sample.
-    const sorted = sample.sort();
-    edges = [];
-    for (let k = 0; k < MAX_BINS - 1; k++) {
-      const x = sorted[Math.floor((k * sorted.length) / (MAX_BINS - 1))] as number;
-      if (edges.length === 0 || x !== edges[edges.length - 1]) edges.push(x);
-    }
-    const last = sorted[sorted.length - 1] as number;
-    if (last !== edges[edges.length - 1]) edges.push(last);
-  }
+  const last = sorted[sorted.length - 1] as number;
+  if (last !== edges[edges.length - 1]) edges.push(last);
+  return edges;
+}
+
+/** Cut points: midpoints between distinct values when there are few, else midpoints between sample quantiles. */
+function cutPoints(data: EncodedRows, slot: number, f: number): Float64Array {
+  const sample = sampleFeature(data, slot, f);
+  const zeros = sample.filter((x) => x === 0).length;
+  const ones = sample.filter((x) => x === 1).length;
+  // One-hot columns (the most common case) need no sorting.
+  if (zeros + ones === sample.length) return zeros > 0 && ones > 0 ? Float64Array.of(0.5) : new Float64Array(0);
+  const edges = edgesOf(sample.sort());
   const cuts = new Float64Array(Math.max(edges.length - 1, 0));
   for (let k = 0; k < cuts.length; k++) cuts[k] = ((edges[k] as number) + (edges[k + 1] as number)) / 2;
   return cuts;
@@ -79,10 +87,4 @@ export function binRows(data: EncodedRows, slotOf: Int32Array): BinnedRows {
     if (cuts.length > 0) bins[at] = binOf(cuts, value[at] as number);
   }
   return { rows, width, features, bins, thresholds, zeroBin };
-}
-
-/** Bin of encoded feature f (from input column `slot`) in row i. */
-export function binAt(binned: BinnedRows, index: Int32Array, i: number, slot: number, f: number): number {
-  const at = i * binned.width + slot;
-  return index[at] === f ? (binned.bins[at] as number) : (binned.zeroBin[f] as number);
 }

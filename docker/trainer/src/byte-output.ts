@@ -33,23 +33,33 @@ export class ByteOutput {
   }
 
   /**
-   * A number with at most 12 decimals, trailing zeros dropped (0.25, -1.5, 3). |x| ≥ 1000, |x| < 1e-6 (not 0)
+   * A number with at most 12 decimals, trailing zeros dropped (0.25, -1.5, 3). |x| ≥ 999, |x| < 1e-6 (not 0)
    * and non-finite values are written as JavaScript prints them, to keep their relative precision.
    */
   number(x: number): void {
     const a = x < 0 ? -x : x;
-    if (!(a < 1000) || (a < 1e-6 && a !== 0)) return this.raw(latin1(String(x)));
+    if (!(a < 999) || (a < 1e-6 && a !== 0)) return this.raw(latin1(String(x)));
     const scaled = Math.round(a * 1e12);
     // Every part below is an integer under 2^31, so the digit arithmetic stays in int32 (no fmod on doubles).
     const whole = (scaled / 1e12) | 0;
     const fraction = scaled - whole * 1e12;
     this.ensure(18);
+    if (x < 0 && scaled !== 0) this.bytes[this.pos++] = 45;
+    this.whole(whole);
+    if (fraction !== 0) this.fraction(fraction);
+  }
+
+  /** 0 ≤ n < 1000 in decimal. */
+  private whole(n: number): void {
     const b = this.bytes;
-    if (x < 0 && scaled !== 0) b[this.pos++] = 45;
-    if (whole >= 100) b[this.pos++] = ZERO + ((whole / 100) | 0);
-    if (whole >= 10) b[this.pos++] = ZERO + (((whole / 10) | 0) % 10);
-    b[this.pos++] = ZERO + (whole % 10);
-    if (fraction === 0) return;
+    if (n >= 100) b[this.pos++] = ZERO + ((n / 100) | 0);
+    if (n >= 10) b[this.pos++] = ZERO + (((n / 10) | 0) % 10);
+    b[this.pos++] = ZERO + (n % 10);
+  }
+
+  /** '.' and the 12 decimals of 0 < fraction < 1e12, trailing zeros dropped. */
+  private fraction(fraction: number): void {
+    const b = this.bytes;
     b[this.pos] = 46;
     let hi = (fraction / 1e6) | 0;
     let lo = (fraction - hi * 1e6) | 0;

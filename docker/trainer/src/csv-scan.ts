@@ -13,6 +13,37 @@ export function wrongWidth(model: CompiledModel, line: number, got: number): Row
   return new RowError(line, `expected ${model.width} columns (${model.inputColumns.join(',')}), got ${got}`);
 }
 
+/** Result of the last digit scan, module-level so the hot path allocates nothing. */
+let scanned = 0;
+let mantissa = 0;
+let digitCount = 0;
+let pointAt = -1;
+let clean = true;
+
+/** Reads digits and at most one '.' up to the next comma or `end`. */
+function scanDigits(text: string, from: number, end: number): void {
+  let m = 0;
+  let digits = 0;
+  let point = -1;
+  let ok = true;
+  let i = from;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COMMA) break;
+    const d = c - 48;
+    if (d >= 0 && d <= 9) {
+      m = m * 10 + d;
+      digits++;
+    } else if (c === 46 && point < 0) point = digits;
+    else ok = false;
+  }
+  scanned = i;
+  mantissa = m;
+  digitCount = digits;
+  pointAt = point;
+  clean = ok;
+}
+
 /**
  * Reads the numeric field starting at `start` up to the next comma or `end`, without making a string:
  * `[+-]digits[.digits]` with at most 15 digits forms an exact integer m, and m / 10^k is then correctly rounded,
@@ -20,32 +51,14 @@ export function wrongWidth(model: CompiledModel, line: number, got: number): Row
  * '' gives NaN (missing); anything else gives SLOW (the caller falls back to `parseNumber`).
  */
 export function fastNumber(text: string, start: number, end: number): number {
-  let i = start;
-  const sign = i < end ? text.charCodeAt(i) : COMMA;
-  if (sign === 45 || sign === 43) i++;
-  let m = 0;
-  let digits = 0;
-  let decimals = -1;
-  let bad = false;
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i);
-    const d = c - 48;
-    if (d >= 0 && d <= 9) {
-      m = m * 10 + d;
-      digits++;
-    } else if (c === COMMA) break;
-    else if (c === 46 && decimals < 0) decimals = digits;
-    else bad = true;
-  }
-  scanned = i;
-  if (i === start) return NaN;
-  if (bad || digits === 0 || digits > 15) return SLOW;
-  const x = decimals < 0 || decimals === digits ? m : m / (POW10[digits - decimals] as number);
+  const sign = start < end ? text.charCodeAt(start) : COMMA;
+  scanDigits(text, sign === 45 || sign === 43 ? start + 1 : start, end);
+  if (scanned === start) return NaN;
+  if (!clean || digitCount === 0 || digitCount > 15) return SLOW;
+  const decimals = pointAt < 0 ? 0 : digitCount - pointAt;
+  const x = decimals === 0 ? mantissa : mantissa / (POW10[decimals] as number);
   return sign === 45 ? -x : x;
 }
-
-/** End of the field read by the last fastNumber call. */
-let scanned = 0;
 
 function matchLevel(model: CompiledModel, slot: number, levels: readonly string[], text: string, start: number, end: number): number {
   const length = end - start;

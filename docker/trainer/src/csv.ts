@@ -74,57 +74,68 @@ export class CsvParser {
   /** Slow path for a record holding quotes. Returns the position after it, or -1 when it is not complete yet. */
   private quotedRecord(text: string, start: number, final: boolean): number {
     const fields: string[] = [];
-    const length = text.length;
     let newlines = 0;
     let i = start;
     for (;;) {
-      let field = '';
-      if (text.charCodeAt(i) === QUOTE) {
-        let from = i + 1;
-        for (;;) {
-          const q = text.indexOf('"', from);
-          if (q === -1 || (q + 1 >= length && !final)) {
-            if (final) throw new CsvFormatError(`line ${this.line}: unterminated quoted field`);
-            return -1;
-          }
-          field += text.slice(from, q);
-          if (text.charCodeAt(q + 1) === QUOTE) {
-            field += '"';
-            from = q + 2;
-            continue;
-          }
-          i = q + 1;
-          break;
+      const quoted = text.charCodeAt(i) === QUOTE;
+      const read = quoted ? readQuoted(text, i, final, this.line + newlines) : readUnquoted(text, i, final);
+      if (read === undefined) return -1;
+      if (quoted) {
+        newlines += countNewlines(read.text);
+        if (!endsField(text, read.end)) {
+          throw new CsvFormatError(`line ${this.line + newlines}: unexpected character after a closing quote`);
         }
-        newlines += countNewlines(field);
-        const next = text.charCodeAt(i);
-        const atEnd = i >= length || next === COMMA || next === LF || (next === CR && text.charCodeAt(i + 1) === LF);
-        if (!atEnd) throw new CsvFormatError(`line ${this.line + newlines}: unexpected character after a closing quote`);
-      } else {
-        let j = i;
-        while (j < length) {
-          const c = text.charCodeAt(j);
-          if (c === COMMA || c === LF) break;
-          j++;
-        }
-        if (j >= length && !final) return -1;
-        field = text.slice(i, j > i && text.charCodeAt(j - 1) === CR && text.charCodeAt(j) !== COMMA ? j - 1 : j);
-        i = j;
       }
-      fields.push(field);
-      const c = text.charCodeAt(i);
-      if (c === COMMA) {
-        i++;
-        continue;
-      }
-      if (c === CR) i++;
-      if (i >= length && !final) return -1;
-      const lineNo = this.line;
-      this.line += newlines + 1;
-      this.onRecord(fields, lineNo, null);
-      return i + 1;
+      fields.push(read.text);
+      i = read.end;
+      if (text.charCodeAt(i) !== COMMA) break;
+      i++;
     }
+    if (text.charCodeAt(i) === CR) i++;
+    if (i >= text.length && !final) return -1;
+    const lineNo = this.line;
+    this.line += newlines + 1;
+    this.onRecord(fields, lineNo, null);
+    return i + 1;
   }
+}
+
+/** A field read by the slow path: its text and the position just after it. */
+interface FieldRead {
+  text: string;
+  end: number;
+}
+
+/** A quoted field starting at `start` (its opening quote); undefined when the text ends before it does. */
+function readQuoted(text: string, start: number, final: boolean, line: number): FieldRead | undefined {
+  let field = '';
+  let from = start + 1;
+  for (;;) {
+    const q = text.indexOf('"', from);
+    if (q === -1 || (q + 1 >= text.length && !final)) {
+      if (final) throw new CsvFormatError(`line ${line}: unterminated quoted field`);
+      return undefined;
+    }
+    field += text.slice(from, q);
+    if (text.charCodeAt(q + 1) !== QUOTE) return { text: field, end: q + 1 };
+    field += '"';
+    from = q + 2;
+  }
+}
+
+/** An unquoted field (a stray quote inside it is kept as is); undefined when the text ends before it does. */
+function readUnquoted(text: string, start: number, final: boolean): FieldRead | undefined {
+  let j = start;
+  for (let c = text.charCodeAt(j); j < text.length && c !== COMMA && c !== LF; c = text.charCodeAt(++j));
+  if (j >= text.length && !final) return undefined;
+  const dropCr = j > start && text.charCodeAt(j - 1) === CR && text.charCodeAt(j) !== COMMA;
+  return { text: text.slice(start, dropCr ? j - 1 : j), end: j };
+}
+
+/** Whether position i (just after a closing quote) ends the field: end of text, comma, LF or CRLF. */
+function endsField(text: string, i: number): boolean {
+  const next = text.charCodeAt(i);
+  return i >= text.length || next === COMMA || next === LF || (next === CR && text.charCodeAt(i + 1) === LF);
 }
 
 function countNewlines(s: string): number {

@@ -1,4 +1,4 @@
-import { binAt, binRows } from './bins';
+import { binRows } from './bins';
 import type { EncodedRows } from './encoder';
 import { sigmoid } from './logistic';
 import { TreeBuilder } from './tree';
@@ -86,7 +86,7 @@ export function fitGbt(data: EncodedRows, labels: Uint8Array, slotOf: Int32Array
     for (let i = 0; i < n; i++) {
       let node = 0;
       for (let f = tree.feature[0] as number; f >= 0; f = tree.feature[node] as number) {
-        const goLeft = binAt(binned, data.index, i, slotOf[f] as number, f) <= (bin[node] as number);
+        const goLeft = builder.goesLeft(i, f, bin[node] as number);
         node = (goLeft ? tree.left[node] : tree.right[node]) as number;
       }
       logits[i] = (logits[i] as number) + (tree.value[node] as number);

@@ -14,6 +14,8 @@ export interface LogisticOptions {
   maxIterations?: number;
   /** Stop when no coefficient moves by more than this. */
   tolerance?: number;
+  /** Most rows the Hessian of the first steps is computed on (default HESSIAN_ROWS). */
+  hessianRows?: number;
 }
 
 /** log(1 + e^x) without overflow. */
@@ -25,8 +27,13 @@ export function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
-/** Rows the Hessian is computed on at most (an even stride through the data); the gradient always uses all. */
+/**
+ * The first SUBSAMPLED_ITERATIONS Newton steps compute the Hessian on at most HESSIAN_ROWS rows (an even stride);
+ * later steps use every row, so the end of the run is plain Newton with its quadratic convergence. The gradient
+ * always uses every row.
+ */
 export const HESSIAN_ROWS = 100_000;
+export const SUBSAMPLED_ITERATIONS = 3;
 
 interface Evaluation {
   objective: number;
@@ -69,10 +76,10 @@ function evaluate(data: EncodedRows, labels: Uint8Array, beta: Float64Array, l2:
  * by rows / used, so with more than HESSIAN_ROWS rows it is an unbiased estimate: the Newton direction is then
  * approximate but the fixed point (gradient = 0) is exact.
  */
-function hessian(data: EncodedRows, beta: Float64Array, l2: number): Float64Array {
+function hessian(data: EncodedRows, beta: Float64Array, l2: number, maxRows: number): Float64Array {
   const q = beta.length;
   const { rows, width, index, value } = data;
-  const stride = Math.max(1, Math.ceil(rows / HESSIAN_ROWS));
+  const stride = Math.max(1, Math.ceil(rows / maxRows));
   const out = new Float64Array(q * q);
   const at = new Int32Array(width);
   const val = new Float64Array(width);
@@ -140,9 +147,29 @@ export function solveCholesky(upper: Float64Array, b: Float64Array): Float64Arra
   return x;
 }
 
+/** Takes the Newton step, halving it (at most 30 times) while the objective goes up; `accept` takes it as is. */
+function lineSearch(
+  data: EncodedRows,
+  labels: Uint8Array,
+  l2: number,
+  beta: Float64Array,
+  step: Float64Array,
+  current: Evaluation,
+  accept: boolean,
+): [Float64Array, Evaluation] {
+  let scale = 1;
+  for (let halvings = 0; ; halvings++, scale /= 2) {
+    const next = beta.map((b, k) => b + scale * (step[k] as number));
+    const result = evaluate(data, labels, next, l2);
+    if (accept || result.objective <= current.objective + 1e-12 * Math.abs(current.objective) || halvings >= 30) {
+      return [next, result];
+    }
+  }
+}
+
 /**
- * L2-regularised logistic regression by Newton's method (IRLS) with step halving; above HESSIAN_ROWS rows the
- * Hessian comes from an even subsample (subsampled Newton: same solution, cheaper steps). Minimises
+ * L2-regularised logistic regression by Newton's method (IRLS) with step halving; on big data the first steps
+ * use a subsampled Hessian (same solution, cheaper steps: see HESSIAN_ROWS). Minimises
  * Σ log-loss + l2 / 2 · ‖w‖² over the encoded features; the intercept is not penalised
  * (the same problem as scikit-learn's LogisticRegression(C = 1 / l2)).
  * @example const fit = fitLogistic(encodeTable(table, encoders), table.labels, nFeatures, 1)
@@ -160,27 +187,27 @@ export function fitLogistic(
   let positives = 0;
   for (const y of labels) positives += y;
   const prior = Math.min(Math.max(positives / Math.max(labels.length, 1), 1e-6), 1 - 1e-6);
-  let beta = new Float64Array(q);
+  let beta: Float64Array = new Float64Array(q);
   beta[0] = Math.log(prior / (1 - prior));
   let current = evaluate(data, labels, beta, l2);
   let iterations = 0;
   let converged = false;
+  let matrix: Float64Array = new Float64Array(0);
+  let lastFull = false;
+  let lastStep = Infinity;
   while (iterations < maxIterations && !converged) {
     iterations++;
-    const step = solveCholesky(hessian(data, beta, l2), current.gradient);
-    let scale = 1;
-    for (let halvings = 0; ; halvings++, scale /= 2) {
-      const next = beta.map((b, k) => b + scale * (step[k] as number));
-      const result = evaluate(data, labels, next, l2);
-      if (result.objective <= current.objective + 1e-12 * Math.abs(current.objective) || halvings >= 30) {
-        let moved = 0;
-        for (let k = 0; k < q; k++) moved = Math.max(moved, Math.abs(scale * (step[k] as number)));
-        converged = moved < tolerance || current.objective - result.objective < 1e-15 * Math.abs(current.objective);
-        beta = next;
-        current = result;
-        break;
-      }
+    const hessianRows = iterations <= SUBSAMPLED_ITERATIONS ? (options.hessianRows ?? HESSIAN_ROWS) : data.rows;
+    // Close to the optimum the Hessian barely moves: reuse the last full one instead of another pass over X'WX.
+    if (!(lastFull && lastStep < 1e-4)) {
+      matrix = hessian(data, beta, l2, hessianRows);
+      lastFull = hessianRows >= data.rows;
     }
+    const step = solveCholesky(matrix, current.gradient);
+    lastStep = step.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    // Converged when the Newton step itself is tiny: near the optimum objective differences drown in rounding.
+    converged = lastStep < tolerance;
+    [beta, current] = lineSearch(data, labels, l2, beta, step, current, converged);
   }
   return { intercept: beta[0] as number, weights: beta.slice(1), iterations, converged, objective: current.objective };
 }

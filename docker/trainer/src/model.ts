@@ -153,7 +153,8 @@ export class CompiledModel {
     if (weights !== undefined) {
       let logit = this.prior;
       for (let s = 0; s < width; s++) {
-        const c = (weights[index[s] as number] as number) * (value[s] as number);
+        // `+ 0` turns -0 (negative weight × absent value) into 0.
+        const c = (weights[index[s] as number] as number) * (value[s] as number) + 0;
         contributions[s] = c;
         logit += c;
       }

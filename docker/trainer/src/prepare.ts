@@ -40,6 +40,14 @@ function selectLine(fields: string[], positions: number[], plain: boolean): stri
   return out;
 }
 
+/** 1 for the positive label, 0 for the negative one; anything else is an error naming the line. */
+function labelOf(target: string | undefined, config: PipelineConfig, line: number): number {
+  const { dataset } = config;
+  if (target === dataset.positiveLabel) return 1;
+  if (target === dataset.negativeLabel) return 0;
+  throw new RowError(line, `target ${dataset.target} is "${target}", neither "${dataset.positiveLabel}" nor "${dataset.negativeLabel}"`);
+}
+
 class PrepareOutputs {
   readonly data: Record<SplitName, LineWriter>;
   readonly evaluation: Record<'validation' | 'test', LineWriter>;
@@ -90,9 +98,7 @@ async function splitDataset(path: string, config: PipelineConfig, out: PrepareOu
     if (fields.length !== width) throw new RowError(line, `expected ${width} columns, got ${fields.length}`);
     const key = fields[positions[0] as number] as string;
     if (key === '') throw new RowError(line, `row key ${dataset.rowKey} is empty`);
-    const target = fields[targetAt];
-    const label = target === dataset.positiveLabel ? 1 : target === dataset.negativeLabel ? 0 : -1;
-    if (label < 0) throw new RowError(line, `target ${dataset.target} is "${target}", neither "${dataset.positiveLabel}" nor "${dataset.negativeLabel}"`);
+    const label = labelOf(fields[targetAt], config, line);
     const name = assignSplit(key, split);
     out.data[name].write(raw ?? csvLine(fields));
     counts.rows[name]++;

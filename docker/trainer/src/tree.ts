@@ -1,4 +1,4 @@
-import { binAt, type BinnedRows } from './bins';
+import type { BinnedRows } from './bins';
 import type { GbtParams, Tree } from './gbt';
 
 interface Split {
@@ -6,52 +6,59 @@ interface Split {
   bin: number;
 }
 
-
-
 /**
  * Gradient, hessian and row count per (feature, bin), interleaved: 3 numbers at 3 × (first[f] + bin). Features
  * hold only their own bins (2 for a one-hot column), so the whole histogram stays in cache.
  */
 type Histogram = Float64Array;
 
-type BuiltTree = Tree & { bin: number[] };
+export type BuiltTree = Tree & { bin: number[] };
 
-/** Grows one regression tree on gradients / hessians from binned rows (depth-first, histogram subtraction). */
+/**
+ * Grows regression trees on gradients / hessians (depth-first, histogram subtraction). Rows are stored slot-major
+ * (`cells[j * rows + r]`: histogram offset of row r's value in active slot j) and node rows are kept in ascending
+ * order, so every pass over a node streams through memory instead of jumping between rows.
+ */
 export class TreeBuilder {
   /** Two histograms per depth (the children of a node), so a parent's survives while its subtrees grow. */
   private readonly pool: Histogram[];
   /** First histogram cell of each feature (and the total at the end). */
   private readonly first: Int32Array;
-  /** Slots that hold at least one feature (a category column without levels holds none). */
-  private readonly activeSlots: Int32Array;
-  /** Per row and active slot, the histogram offset its value falls in (rows in order, slots contiguous). */
-  private readonly cells: Int32Array;
+  /** Position of each feature's input column among the active slots (slots holding at least one feature). */
+  private readonly slotIndex: Int32Array;
+  private readonly slots: number;
+  private readonly cells: Uint16Array | Int32Array;
   private readonly scratch: Uint32Array;
+  private readonly gs: Float64Array;
+  private readonly hs: Float64Array;
   private tree: BuiltTree = { feature: [], threshold: [], left: [], right: [], value: [], bin: [] };
 
   constructor(
     private readonly binned: BinnedRows,
-    private readonly index: Int32Array,
-    private readonly slotOf: Int32Array,
+    index: Int32Array,
+    slotOf: Int32Array,
     private readonly g: Float64Array,
     private readonly h: Float64Array,
     private readonly params: Required<GbtParams>,
   ) {
-    this.first = new Int32Array(binned.features + 1);
-    binned.thresholds.forEach((cuts, f) => (this.first[f + 1] = (this.first[f] as number) + cuts.length + 1));
-    const cells = this.first[binned.features] as number;
-    this.pool = Array.from({ length: 2 * (params.maxDepth + 2) }, () => new Float64Array(cells * 3));
-    this.activeSlots = Int32Array.from(new Set(slotOf));
-    const { rows, width, bins } = binned;
-    const slots = this.activeSlots.length;
-    this.cells = new Int32Array(rows * slots);
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < slots; j++) {
-        const at = i * width + (this.activeSlots[j] as number);
-        this.cells[i * slots + j] = ((this.first[index[at] as number] as number) + (bins[at] as number)) * 3;
+    const { rows, width, bins, features, thresholds } = binned;
+    this.first = new Int32Array(features + 1);
+    thresholds.forEach((cuts, f) => (this.first[f + 1] = (this.first[f] as number) + cuts.length + 1));
+    const total = this.first[features] as number;
+    this.pool = Array.from({ length: 2 * (params.maxDepth + 2) }, () => new Float64Array(total * 3));
+    const active = [...new Set(slotOf)];
+    this.slots = active.length;
+    this.slotIndex = Int32Array.from(slotOf, (slot) => active.indexOf(slot));
+    this.cells = total * 3 < 65536 ? new Uint16Array(rows * this.slots) : new Int32Array(rows * this.slots);
+    active.forEach((slot, j) => {
+      for (let r = 0; r < rows; r++) {
+        const at = r * width + slot;
+        this.cells[j * rows + r] = ((this.first[index[at] as number] as number) + (bins[at] as number)) * 3;
       }
-    }
+    });
     this.scratch = new Uint32Array(rows);
+    this.gs = new Float64Array(rows);
+    this.hs = new Float64Array(rows);
   }
 
   grow(rows: Uint32Array): BuiltTree {
@@ -62,24 +69,34 @@ export class TreeBuilder {
     return this.tree;
   }
 
-  /** Histogram of rows[start, end): one add per slot, then rows where a one-hot column is 0 go to its zero bin. */
+  /** Whether row r goes left at a split of feature f at `bin` (a one-hot column inactive in r is 0). */
+  goesLeft(r: number, f: number, bin: number): boolean {
+    const o = this.cells[(this.slotIndex[f] as number) * this.binned.rows + r] as number;
+    const lo = (this.first[f] as number) * 3;
+    if (o >= lo && o < (this.first[f + 1] as number) * 3) return o - lo <= bin * 3;
+    return (this.binned.zeroBin[f] as number) <= bin;
+  }
+
+  /** Histogram of rows[start, end): gradients gathered in row order, then one streaming pass per slot. */
   private fill(hist: Histogram, rows: Uint32Array, start: number, end: number): void {
-    const { g, h, cells, first } = this;
+    const { gs, hs, cells, first } = this;
     const { features, zeroBin } = this.binned;
-    const slots = this.activeSlots.length;
-    hist.fill(0);
+    const n = this.binned.rows;
+    const count = end - start;
     let sumG = 0;
     let sumH = 0;
-    for (let k = start; k < end; k++) {
-      const r = rows[k] as number;
-      const gr = g[r] as number;
-      const hr = h[r] as number;
-      sumG += gr;
-      sumH += hr;
-      for (let j = r * slots, e = j + slots; j < e; j++) {
-        const o = cells[j] as number;
-        hist[o] = (hist[o] as number) + gr;
-        hist[o + 1] = (hist[o + 1] as number) + hr;
+    for (let k = 0; k < count; k++) {
+      const r = rows[start + k] as number;
+      sumG += gs[k] = this.g[r] as number;
+      sumH += hs[k] = this.h[r] as number;
+    }
+    hist.fill(0);
+    for (let j = 0; j < this.slots; j++) {
+      const base = j * n;
+      for (let k = 0; k < count; k++) {
+        const o = cells[base + (rows[start + k] as number)] as number;
+        hist[o] = (hist[o] as number) + (gs[k] as number);
+        hist[o + 1] = (hist[o + 1] as number) + (hs[k] as number);
         hist[o + 2] = (hist[o + 2] as number) + 1;
       }
     }
@@ -95,11 +112,11 @@ export class TreeBuilder {
       const o = ((first[f] as number) + (zeroBin[f] as number)) * 3;
       hist[o] = (hist[o] as number) + sumG - fg;
       hist[o + 1] = (hist[o + 1] as number) + sumH - fh;
-      hist[o + 2] = (hist[o + 2] as number) + end - start - fc;
+      hist[o + 2] = (hist[o + 2] as number) + count - fc;
     }
   }
 
-  private node(rows: Uint32Array, start: number, end: number, depth: number, hist: Histogram): number {
+  private node(rows: Uint32Array, start: number, end: number, depth: number, hist: Histogram | undefined): number {
     const { tree, params } = this;
     let sumG = 0;
     let sumH = 0;
@@ -114,19 +131,22 @@ export class TreeBuilder {
     tree.bin.push(0);
     tree.left.push(-1);
     tree.right.push(-1);
-    if (depth >= params.maxDepth || end - start < 2 * params.minSamplesLeaf) return id;
+    if (hist === undefined || depth >= params.maxDepth || end - start < 2 * params.minSamplesLeaf) return id;
     const split = this.bestSplit(hist, end - start, sumG, sumH);
     if (split === undefined) return id;
     const mid = this.partition(rows, start, end, split);
     tree.feature[id] = split.feature;
     tree.bin[id] = split.bin;
     tree.threshold[id] = this.binned.thresholds[split.feature]?.[split.bin] as number;
-    const leftHist = this.pool[2 * depth + 2] as Histogram;
-    const rightHist = this.pool[2 * depth + 3] as Histogram;
+    let leftHist: Histogram | undefined;
+    let rightHist: Histogram | undefined;
     if (depth + 1 < params.maxDepth) {
       // Build the smaller child's histogram from its rows, the larger one's as parent minus smaller.
-      const [small, large] = mid - start <= end - mid ? [leftHist, rightHist] : [rightHist, leftHist];
-      if (small === leftHist) this.fill(small, rows, start, mid);
+      leftHist = this.pool[2 * depth + 2] as Histogram;
+      rightHist = this.pool[2 * depth + 3] as Histogram;
+      const leftSmaller = mid - start <= end - mid;
+      const [small, large] = leftSmaller ? [leftHist, rightHist] : [rightHist, leftHist];
+      if (leftSmaller) this.fill(small, rows, start, mid);
       else this.fill(small, rows, mid, end);
       for (let o = 0; o < hist.length; o++) large[o] = (hist[o] as number) - (small[o] as number);
     }
@@ -164,15 +184,14 @@ export class TreeBuilder {
     return best;
   }
 
-  /** Stable partition (rows stay in ascending order on each side, which keeps memory access sequential). */
+  /** Stable partition: rows stay ascending on each side. */
   private partition(rows: Uint32Array, start: number, end: number, split: Split): number {
-    const slot = this.slotOf[split.feature] as number;
     const right = this.scratch;
     let left = start;
     let nRight = 0;
     for (let k = start; k < end; k++) {
       const r = rows[k] as number;
-      if (binAt(this.binned, this.index, r, slot, split.feature) <= split.bin) rows[left++] = r;
+      if (this.goesLeft(r, split.feature, split.bin)) rows[left++] = r;
       else right[nRight++] = r;
     }
     rows.set(right.subarray(0, nRight), left);

@@ -73,29 +73,33 @@ export function writeSyntheticDataset(path: string, config: PipelineConfig, rows
   const features = new Set(featureColumns(config));
   const levels = new Map(names.map((n, k) => [n, Array.from({ length: 2 + (k % 8) }, (_, l) => `${n.slice(0, 3)}${l}`)]));
   const effects = new Map(names.map((n) => [n, Array.from({ length: 10 }, () => (random() - 0.5) * 0.8)]));
+  /** A value for column `name` and its effect on the logit. */
+  const draw = (name: string): [string, number] => {
+    const effect = effects.get(name) as number[];
+    const weight = features.has(name) ? 1 : 0;
+    if (dataset.columns[name]?.type === 'category') {
+      const options = levels.get(name) as string[];
+      const k = Math.floor(random() * options.length);
+      return [options[k] as string, weight * (effect[k] as number)];
+    }
+    const x = dataset.columns[name]?.type === 'integer' ? Math.floor(random() * 100) : Math.round((50 + 15 * gaussian(random)) * 1000) / 1000;
+    return [String(x), (weight * (effect[0] as number) * (x - 50)) / 25];
+  };
   const out = new LineWriter(path);
   out.write(names.join(','));
   for (let i = 0; i < rows; i++) {
     const values: string[] = [];
     let logit = -1.2;
-    let targetAt = -1;
     for (const name of names) {
-      const column = dataset.columns[name];
-      const effect = effects.get(name) as number[];
-      if (name === dataset.rowKey) values.push(String(100000 + i));
-      else if (name === dataset.target) (targetAt = values.length), values.push('');
-      else if (column?.type === 'category') {
-        const options = levels.get(name) as string[];
-        const k = Math.floor(random() * options.length);
-        if (features.has(name)) logit += effect[k] as number;
-        values.push(options[k] as string);
-      } else {
-        const x = column?.type === 'integer' ? Math.floor(random() * 100) : Math.round((50 + 15 * gaussian(random)) * 1000) / 1000;
-        if (features.has(name)) logit += ((effect[0] as number) * (x - 50)) / 25;
-        values.push(String(x));
+      if (name === dataset.rowKey || name === dataset.target) {
+        values.push(name === dataset.rowKey ? String(100000 + i) : '');
+        continue;
       }
+      const [value, effect] = draw(name);
+      values.push(value);
+      logit += effect;
     }
-    values[targetAt] = random() < 1 / (1 + Math.exp(-logit)) ? dataset.positiveLabel : dataset.negativeLabel;
+    values[names.indexOf(dataset.target)] = random() < 1 / (1 + Math.exp(-logit)) ? dataset.positiveLabel : dataset.negativeLabel;
     out.write(values.join(','));
   }
   out.close();

@@ -19,7 +19,19 @@ export interface ShapeRef {
 
 /** One botocore shape (only the keys that constrain a request). */
 export interface Shape {
-  type: 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'float' | 'double' | 'boolean' | 'timestamp' | 'blob' | string;
+  type:
+    | 'structure'
+    | 'list'
+    | 'map'
+    | 'string'
+    | 'integer'
+    | 'long'
+    | 'float'
+    | 'double'
+    | 'boolean'
+    | 'timestamp'
+    | 'blob'
+    | string;
   members?: Record<string, ShapeRef>;
   required?: string[];
   member?: ShapeRef;
@@ -99,17 +111,29 @@ export function loadServiceModel(service: string, options: { dataDir?: string } 
     throw new ServiceModelNotFoundError(`botocore's service models are not installed (no ${dataDir}): ${install}`);
   }
   if (!existsSync(serviceDir)) {
-    throw new ServiceModelNotFoundError(`no botocore model for service "${service}" (no ${serviceDir}): ${install}, or check the service name`);
+    throw new ServiceModelNotFoundError(
+      `no botocore model for service "${service}" (no ${serviceDir}): ${install}, or check the service name`,
+    );
   }
   const versions = readdirSync(serviceDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
-    .map((entry) => ({ version: entry.name, file: MODEL_FILES.map((f) => join(serviceDir, entry.name, f)).find((f) => existsSync(f)) }))
+    .map((entry) => ({
+      version: entry.name,
+      file: MODEL_FILES.map((f) => join(serviceDir, entry.name, f)).find((f) => existsSync(f)),
+    }))
     .filter((v): v is { version: string; file: string } => v.file !== undefined)
     .sort((a, b) => (a.version < b.version ? 1 : a.version > b.version ? -1 : 0));
   const newest = versions[0];
   if (!newest) throw new ServiceModelNotFoundError(`no service-2.json under ${serviceDir}: ${install}`);
   const raw = readModelFile(newest.file) as Omit<ServiceModel, 'service' | 'version' | 'file'>;
-  const model: ServiceModel = { service: name, version: newest.version, file: newest.file, metadata: raw.metadata ?? {}, operations: raw.operations, shapes: raw.shapes };
+  const model: ServiceModel = {
+    service: name,
+    version: newest.version,
+    file: newest.file,
+    metadata: raw.metadata ?? {},
+    operations: raw.operations,
+    shapes: raw.shapes,
+  };
   cache.set(serviceDir, model);
   return model;
 }

@@ -70,33 +70,57 @@ interface Scan {
   inClass: boolean;
   /** Where the current class's members start in `out` (after `[` or `[^`). */
   classStart: number;
+  /** The last token written was a quantifier (so a following `+` makes it possessive). */
+  quantified: boolean;
+}
+
+/** `\p{…}` / `\P{…}` at `s.i`. */
+function propertyEscape(source: string, s: Scan, negated: boolean): void {
+  const end = source.indexOf('}', s.i + 3);
+  if (end < 0) throw new Uncheckable('unterminated \\p{');
+  s.out += property(negated, source.slice(s.i + 3, end), s.inClass);
+  s.i = end + 1;
+}
+
+/** `\Q…\E` at `s.i`: everything quoted is literal. */
+function quoteEscape(source: string, s: Scan): void {
+  const end = source.indexOf('\\E', s.i + 2);
+  const stop = end < 0 ? source.length : end;
+  s.out += escapeLiteral(source.slice(s.i + 2, stop));
+  s.i = end < 0 ? stop : end + 2;
+}
+
+/** Escapes whose JavaScript spelling differs (or depends on being inside a class). */
+const SIMPLE_ESCAPES: Record<string, (inClass: boolean) => string> = {
+  A: () => '^',
+  Z: () => '$',
+  z: () => '$',
+  h: (inClass) => (inClass ? HORIZONTAL_SPACE : `[${HORIZONTAL_SPACE}]`),
+  '-': (inClass) => (inClass ? '\\-' : '-'),
+};
+
+/** A two-character escape `\x`, in JavaScript's u mode (which rejects escaping a character that needs none). */
+function simpleEscape(next: string, inClass: boolean): string {
+  const special = SIMPLE_ESCAPES[next];
+  if (special) return special(inClass);
+  if (/[0-9a-zA-Z]/.test(next) || SYNTAX.has(next)) return `\\${next}`;
+  return `\\u{${(next.codePointAt(0) as number).toString(16)}}`;
 }
 
 /** One backslash escape at `s.i` (pointing at the backslash). */
 function escape(source: string, s: Scan): void {
   const next = source[s.i + 1];
   if (next === undefined) throw new Uncheckable('trailing backslash');
-  if ((next === 'p' || next === 'P') && source[s.i + 2] === '{') {
-    const end = source.indexOf('}', s.i + 3);
-    if (end < 0) throw new Uncheckable('unterminated \\p{');
-    s.out += property(next === 'P', source.slice(s.i + 3, end), s.inClass);
-    s.i = end + 1;
-    return;
-  }
-  if (next === 'Q') {
-    const end = source.indexOf('\\E', s.i + 2);
-    const quoted = source.slice(s.i + 2, end < 0 ? source.length : end);
-    s.out += escapeLiteral(quoted);
-    s.i = end < 0 ? source.length : end + 2;
+  if ((next === 'p' || next === 'P') && source[s.i + 2] === '{') return propertyEscape(source, s, next === 'P');
+  if (next === 'Q') return quoteEscape(source, s);
+  const octal = next === '0' ? /^[0-7]{1,3}/.exec(source.slice(s.i + 2))?.[0] : undefined;
+  if (octal !== undefined) {
+    s.out += `\\u{${parseInt(octal, 8).toString(16)}}`;
+    s.i += 2 + octal.length;
     return;
   }
   s.i += 2;
-  if (next === 'A') s.out += '^';
-  else if (next === 'Z' || next === 'z') s.out += '$';
-  else if (next === 'h') s.out += s.inClass ? HORIZONTAL_SPACE : `[${HORIZONTAL_SPACE}]`;
-  else if (/[0-9a-zA-Z]/.test(next)) s.out += `\\${next}`;
-  else if (SYNTAX.has(next) || (next === '-' && s.inClass)) s.out += `\\${next}`;
-  else s.out += next === '-' ? '-' : `\\u{${next.codePointAt(0)?.toString(16)}}`;
+  s.out += simpleEscape(next, s.inClass);
 }
 
 /** One character (not a backslash) inside `[...]`, already consumed. */
@@ -105,7 +129,19 @@ function inClass(body: string, s: Scan, c: string): void {
   if (c === '&' && body[s.i] === '&') throw new Uncheckable('character class intersection &&');
   const first = s.out.length === s.classStart;
   if (c === ']' && !first) s.inClass = false;
+  if (c === '-' && !first && (/\\[dDwWsS]$|\\[pP]\{[^}]*\}$/.test(s.out) || /^\\[dDwWsSpP]/.test(body.slice(s.i)))) {
+    s.out += '\\-'; // Java reads `[\w-.]` as \w, '-', '.'; JavaScript's u mode rejects a range from a class escape
+    return;
+  }
   s.out += c === ']' && first ? '\\]' : c;
+}
+
+/** `{` outside a class: a quantifier `{n}`, `{n,}`, `{n,m}` passes through, anything else is a literal brace. */
+function brace(body: string, s: Scan): boolean {
+  const quantifier = /^\{\d+(,\d*)?\}/.exec(body.slice(s.i - 1))?.[0];
+  s.out += quantifier ?? '\\{';
+  if (quantifier) s.i += quantifier.length - 1;
+  return quantifier !== undefined;
 }
 
 /** A quantifier applied to an anchor (`${1,128}`): Java accepts it, JavaScript does not; it changes nothing. */
@@ -126,37 +162,61 @@ export function translateJavaPattern(java: string): { source: string; flags: str
     flags = inline[1] ?? '';
     body = body.slice(inline[0].length);
   }
-  const s: Scan = { out: '', i: 0, inClass: false, classStart: 0 };
+  const s: Scan = { out: '', i: 0, inClass: false, classStart: 0, quantified: false };
   while (s.i < body.length) {
+    const wasQuantified = s.quantified;
+    s.quantified = false;
     const c = body[s.i] as string;
     if (c === '\\') {
       escape(body, s);
-      continue;
-    }
-    s.i += 1;
-    if (s.inClass) {
+    } else if (s.inClass) {
+      s.i += 1;
       inClass(body, s, c);
-      continue;
+    } else {
+      token(body, s, c, wasQuantified);
     }
-    if (c === '[') {
-      s.inClass = true;
-      s.out += body[s.i] === '^' ? '[^' : '[';
-      if (body[s.i] === '^') s.i += 1;
-      s.classStart = s.out.length;
-      continue;
-    } else if (c === '+' && /[*+?}]$/.test(s.out) && !/\\[*+?}]$/.test(s.out)) continue;
-    else if (c === '(' && body.startsWith('?>', s.i)) {
-      s.out += '(?:';
-      s.i += 2;
-      continue;
-    } else if (c === '^' || c === '$') {
-      s.out += c;
-      s.i += anchorQuantifier(body, s.i);
-      continue;
-    }
-    s.out += c;
   }
   return { source: s.out, flags };
+}
+
+/** Characters outside a class with a translation of their own, called after `s.i` moved past them. */
+const TOKENS: Record<string, (body: string, s: Scan, c: string) => void> = {
+  '[': (body, s) => {
+    s.inClass = true;
+    const negated = body[s.i] === '^';
+    s.out += negated ? '[^' : '[';
+    if (negated) s.i += 1;
+    s.classStart = s.out.length;
+  },
+  '(': (body, s) => {
+    const atomic = body.startsWith('?>', s.i); // atomic group (Java only) → plain group
+    s.out += atomic ? '(?:' : '(';
+    if (atomic) s.i += 2;
+  },
+  '{': (body, s) => {
+    s.quantified = brace(body, s);
+  },
+  '}': (_body, s) => {
+    s.out += '\\}';
+  },
+  '^': anchor,
+  $: anchor,
+};
+
+function anchor(body: string, s: Scan, c: string): void {
+  s.out += c;
+  s.i += anchorQuantifier(body, s.i);
+}
+
+/** One character outside a class (not a backslash), at `s.i`. */
+function token(body: string, s: Scan, c: string, afterQuantifier: boolean): void {
+  s.i += 1;
+  const special = TOKENS[c];
+  if (special) return special(body, s, c);
+  // A `+` after a quantifier makes it possessive (Java only); the greedy one accepts the same whole strings here.
+  if (c === '+' && afterQuantifier) return;
+  s.out += c;
+  s.quantified = (c === '*' || c === '+' || c === '?') && !afterQuantifier && !s.out.endsWith('(?');
 }
 
 const cache = new Map<string, CompiledPattern>();

@@ -69,7 +69,12 @@ export function rowsPerClassRule(config: PipelineConfig, dispatcher: RowDispatch
       const short = [...counts].filter(([, n]) => n < minimum);
       if (short.length === 0) return { result: 'PASS', metrics, column: target };
       const parts = short.map(([label, n]) => `class ${quoteDqdl(label)} has ${n} row${n === 1 ? '' : 's'}`);
-      return { result: 'FAIL', message: `${parts.join(' and ')}; each class needs at least ${minimum}`, metrics, column: target };
+      return {
+        result: 'FAIL',
+        message: `${parts.join(' and ')}; each class needs at least ${minimum}`,
+        metrics,
+        column: target,
+      };
     },
   };
 }

@@ -127,7 +127,11 @@ export function computeDrift(current: Profile, previous: Profile, thresholds: Dr
   for (const column of Object.keys(previous.columns)) {
     if (!(column in current.columns)) skipped.push({ column, reason: 'not in the current profile' });
   }
-  const worst = columns.some((c) => c.status === 'fail') ? 'fail' : columns.some((c) => c.status === 'warn') ? 'warn' : 'ok';
+  const worst = columns.some((c) => c.status === 'fail')
+    ? 'fail'
+    : columns.some((c) => c.status === 'warn')
+      ? 'warn'
+      : 'ok';
   const { psiWarn, psiFail, failOnDrift = false } = thresholds;
   return { status: worst, psiWarn, psiFail, failOnDrift, columns, skipped };
 }

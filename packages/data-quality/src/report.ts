@@ -12,7 +12,7 @@ export const RuleResultStatusSchema = z.enum(['PASS', 'FAIL', 'ERROR']);
 export const ReportRuleSchema = z
   .object({
     name: z.string().describe('the rule as written (DQDL), e.g. IsUnique "EmployeeNumber"'),
-    id: z.string().optional().describe('the evaluator\'s rule name, e.g. Rule_3 (Glue) or Builtin_5'),
+    id: z.string().optional().describe("the evaluator's rule name, e.g. Rule_3 (Glue) or Builtin_5"),
     source: z.enum(['builtin', 'dqdl']),
     result: RuleResultStatusSchema,
     column: z.string().optional(),
@@ -82,7 +82,10 @@ export interface ReportOptions {
  * @example toValidationReport(await evaluateDataset({ input, ruleset, config }), { drift })
  * @example toValidationReport({ ruleResults: result.RuleResults ?? [] }, { builtinDqdl: builtinRulesAsDqdl(config) })
  */
-export function toValidationReport(input: ValidationInput | readonly GlueRuleResultLike[], options: ReportOptions = {}): ValidationReport {
+export function toValidationReport(
+  input: ValidationInput | readonly GlueRuleResultLike[],
+  options: ReportOptions = {},
+): ValidationReport {
   const source: ValidationInput = isResultList(input) ? { ruleResults: input } : input;
   const builtin = new Set(options.builtinDqdl ? parseDqdl(options.builtinDqdl).rules.map((r) => r.text) : []);
   const rules = source.ruleResults.map((r) => toReportRule(r, builtin));

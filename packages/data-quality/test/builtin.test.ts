@@ -29,12 +29,19 @@ describe('built-in checks', () => {
       'Builtin_14 ColumnValues "label" in ["yes", "no"]',
       'Builtin_15 RowsPerClass "label" >= 1',
     ]);
-    expect(outcome).toMatchObject({ rowCount: 3, columns: ['id', 'age', 'score', 'dept', 'note', 'label'], extraColumns: [] });
+    expect(outcome).toMatchObject({
+      rowCount: 3,
+      columns: ['id', 'age', 'score', 'dept', 'note', 'label'],
+      extraColumns: [],
+    });
   });
 
   it('read BOM + CRLF files and quoted commas and line breaks', async () => {
     const csv = '\uFEFFid,age,dept,label\r\n1,30,"Sales, EMEA",yes\r\n2,31,"R&D\r\nLab",no\r\n';
-    const outcome = await evaluateCsv(csv, 'Rules = [ ColumnValues "dept" in ["Sales, EMEA", "R&D\\r\\nLab"] ]'.replace('\\r\\n', '\r\n'));
+    const outcome = await evaluateCsv(
+      csv,
+      'Rules = [ ColumnValues "dept" in ["Sales, EMEA", "R&D\\r\\nLab"] ]'.replace('\\r\\n', '\r\n'),
+    );
     expect(failedBuiltins(outcome)).toEqual([]);
     expect(outcome.profile.columns.dept).toMatchObject({ values: { 'Sales, EMEA': 1, 'R&D\r\nLab': 1 } });
     expect(outcome.status).toBe('PASSED');
@@ -49,11 +56,23 @@ describe('built-in checks', () => {
   it('name each missing required column (optional ones may be absent)', async () => {
     const outcome = await evaluateCsv('id,dept,label\n1,A,yes\n2,B,no\n');
     expect(failedBuiltins(outcome)).toEqual(['ColumnExists "age"']);
-    expect(ruleResult(outcome, 'ColumnExists "age"')).toMatchObject({ column: 'age', EvaluationMessage: 'column "age" is missing' });
+    expect(ruleResult(outcome, 'ColumnExists "age"')).toMatchObject({
+      column: 'age',
+      EvaluationMessage: 'column "age" is missing',
+    });
   });
 
   it('fail unparsable numbers, naming column, rule, count and example rows', async () => {
-    const csv = csvOf('1,25,x,A,,yes', '2,3.5,1e3,B,,no', '3,abc,,C,,no', '4, 7,,D,,yes', '5,8,,E,,no', '6,1.0,,F,,no', '7,-2,,G,,yes', '8,9,,H,,no');
+    const csv = csvOf(
+      '1,25,x,A,,yes',
+      '2,3.5,1e3,B,,no',
+      '3,abc,,C,,no',
+      '4, 7,,D,,yes',
+      '5,8,,E,,no',
+      '6,1.0,,F,,no',
+      '7,-2,,G,,yes',
+      '8,9,,H,,no',
+    );
     const outcome = await evaluateCsv(csv);
     expect(ruleResult(outcome, 'ColumnDataType "age" = "INTEGER"')).toMatchObject({
       Result: 'FAIL',
@@ -62,7 +81,11 @@ describe('built-in checks', () => {
       exampleRows: [2, 3, 4, 6],
       EvaluationMessage: '4 rows (rows 2, 3, 4, 6) do not hold an INTEGER value',
     });
-    expect(ruleResult(outcome, 'ColumnDataType "score" = "DOUBLE"')).toMatchObject({ Result: 'FAIL', failedRowCount: 1, exampleRows: [1] });
+    expect(ruleResult(outcome, 'ColumnDataType "score" = "DOUBLE"')).toMatchObject({
+      Result: 'FAIL',
+      failedRowCount: 1,
+      exampleRows: [1],
+    });
   });
 
   it('treat blank " " numeric cells as missing: a failure in required columns only', async () => {
@@ -74,14 +97,28 @@ describe('built-in checks', () => {
   });
 
   it('fail duplicated and empty row keys with the rows involved', async () => {
-    const outcome = await evaluateCsv(csvOf('7,20,,A,,yes', '8,21,,B,,no', '7,22,,C,,no', ',23,,D,,yes', '08,24,,E,,no'));
-    expect(ruleResult(outcome, 'IsUnique "id"')).toMatchObject({ Result: 'FAIL', failedRowCount: 4, exampleRows: [1, 2, 3, 5] });
-    expect(ruleResult(outcome, 'IsComplete "id"')).toMatchObject({ Result: 'FAIL', failedRowCount: 1, exampleRows: [4] });
+    const outcome = await evaluateCsv(
+      csvOf('7,20,,A,,yes', '8,21,,B,,no', '7,22,,C,,no', ',23,,D,,yes', '08,24,,E,,no'),
+    );
+    expect(ruleResult(outcome, 'IsUnique "id"')).toMatchObject({
+      Result: 'FAIL',
+      failedRowCount: 4,
+      exampleRows: [1, 2, 3, 5],
+    });
+    expect(ruleResult(outcome, 'IsComplete "id"')).toMatchObject({
+      Result: 'FAIL',
+      failedRowCount: 1,
+      exampleRows: [4],
+    });
   });
 
   it('fail a third target value, a blank target and a missing class', async () => {
     const third = await evaluateCsv(csvOf('1,20,,A,,yes', '2,21,,B,,maybe', '3,22,,C,,no', '4,23,,D,,'));
-    expect(ruleResult(third, 'ColumnValues "label" in ["yes", "no"]')).toMatchObject({ Result: 'FAIL', failedRowCount: 2, exampleRows: [2, 4] });
+    expect(ruleResult(third, 'ColumnValues "label" in ["yes", "no"]')).toMatchObject({
+      Result: 'FAIL',
+      failedRowCount: 2,
+      exampleRows: [2, 4],
+    });
     expect(ruleResult(third, 'IsComplete "label"')).toMatchObject({ Result: 'FAIL', exampleRows: [4] });
     const oneClass = await evaluateCsv(csvOf('1,20,,A,,no', '2,21,,B,,no'));
     expect(failedBuiltins(oneClass)).toEqual(['RowsPerClass "label" >= 1']);
@@ -99,15 +136,27 @@ describe('built-in checks', () => {
   it('fail a header-only file on rows per class, and leave row rules unjudged', async () => {
     const outcome = await evaluateCsv('id,age,score,dept,note,label\r\n', 'Rules = [ RowCount > 0 ]');
     expect(outcome.rowCount).toBe(0);
-    expect(failedBuiltins(outcome)).toEqual(['IsComplete "id"', 'IsComplete "age"', 'IsComplete "label"', 'IsUnique "id"', 'RowsPerClass "label" >= 1']);
-    expect(ruleResult(outcome, 'IsComplete "id"')).toMatchObject({ Result: 'ERROR', EvaluationMessage: 'no rows to evaluate' });
+    expect(failedBuiltins(outcome)).toEqual([
+      'IsComplete "id"',
+      'IsComplete "age"',
+      'IsComplete "label"',
+      'IsUnique "id"',
+      'RowsPerClass "label" >= 1',
+    ]);
+    expect(ruleResult(outcome, 'IsComplete "id"')).toMatchObject({
+      Result: 'ERROR',
+      EvaluationMessage: 'no rows to evaluate',
+    });
     expect(ruleResult(outcome, 'RowCount > 0').Result).toBe('FAIL');
   });
 
   it('fail an empty file on HeaderPresent and mark every other rule ERROR', async () => {
     const outcome = await evaluateCsv('', 'Rules = [ RowCount > 0 ]');
     expect(outcome.status).toBe('FAILED');
-    expect(ruleResult(outcome, 'HeaderPresent')).toMatchObject({ Result: 'FAIL', EvaluationMessage: 'the file is empty' });
+    expect(ruleResult(outcome, 'HeaderPresent')).toMatchObject({
+      Result: 'FAIL',
+      EvaluationMessage: 'the file is empty',
+    });
     expect(ruleResult(outcome, 'ReadableCsv').Result).toBe('PASS');
     const others = outcome.ruleResults.slice(2);
     expect(others.length).toBeGreaterThan(5);
@@ -116,16 +165,30 @@ describe('built-in checks', () => {
   });
 
   it('fail a file that is not UTF-8 clearly, without judging the other rules', async () => {
-    const bytes = Buffer.concat([Buffer.from(csvOf('1,20,,Sales,,yes')), Buffer.from('2,21,,Ventas '), Buffer.from([0xe9]), Buffer.from(',,no\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from(csvOf('1,20,,Sales,,yes')),
+      Buffer.from('2,21,,Ventas '),
+      Buffer.from([0xe9]),
+      Buffer.from(',,no\n'),
+    ]);
     const outcome = await evaluateCsv(bytes);
     expect(ruleResult(outcome, 'ReadableCsv')).toMatchObject({ Result: 'FAIL', exampleRows: [2] });
-    expect(ruleResult(outcome, 'ReadableCsv').EvaluationMessage).toMatch(/^not valid UTF-8: byte 0xe9 at byte offset \d+, at data row 2$/);
-    expect(ruleResult(outcome, 'IsUnique "id"')).toMatchObject({ Result: 'ERROR', EvaluationMessage: expect.stringContaining('not evaluated: not valid UTF-8') });
+    expect(ruleResult(outcome, 'ReadableCsv').EvaluationMessage).toMatch(
+      /^not valid UTF-8: byte 0xe9 at byte offset \d+, at data row 2$/,
+    );
+    expect(ruleResult(outcome, 'IsUnique "id"')).toMatchObject({
+      Result: 'ERROR',
+      EvaluationMessage: expect.stringContaining('not evaluated: not valid UTF-8'),
+    });
   });
 
   it('fail rows whose field count differs from the header', async () => {
     const outcome = await evaluateCsv(csvOf('1,20,,A,,yes', '2,21,,B,no', '3,22,,C,,no,extra'));
-    expect(ruleResult(outcome, 'ReadableCsv')).toMatchObject({ Result: 'FAIL', failedRowCount: 2, exampleRows: [2, 3] });
+    expect(ruleResult(outcome, 'ReadableCsv')).toMatchObject({
+      Result: 'FAIL',
+      failedRowCount: 2,
+      exampleRows: [2, 3],
+    });
   });
 
   it('fail a file whose first row is data, or whose header repeats a name', async () => {
@@ -137,7 +200,10 @@ describe('built-in checks', () => {
 
   it('keep formula-like text as text', async () => {
     const formula = "=cmd|'/C calc'!A0";
-    const outcome = await evaluateCsv(csvOf(`1,20,,"${formula}",+SUM(1),yes`, '2,21,,@x,-1,no'), `Rules = [ ColumnValues "dept" in ["${formula}", "@x"] ]`);
+    const outcome = await evaluateCsv(
+      csvOf(`1,20,,"${formula}",+SUM(1),yes`, '2,21,,@x,-1,no'),
+      `Rules = [ ColumnValues "dept" in ["${formula}", "@x"] ]`,
+    );
     expect(outcome.status).toBe('PASSED');
     expect(outcome.profile.columns.dept).toMatchObject({ values: { [formula]: 1, '@x': 1 } });
     expect(outcome.profile.columns.note).toMatchObject({ values: { '+SUM(1)': 1, '-1': 1 } });
@@ -176,7 +242,9 @@ describe.skipIf(!existsSync(IBM))('the IBM HR attrition file', () => {
   it('passes the attrition pipeline (built-ins and its DQDL rules)', async () => {
     const config = await loadPipelineConfig(resolve(import.meta.dirname, '../../../pipelines/attrition.yml'));
     const outcome = await evaluateDataset({ input: createReadStream(IBM), ruleset: config.validation.rules, config });
-    const failures = outcome.ruleResults.filter((r) => r.Result !== 'PASS').map((r) => `${r.Description}: ${r.EvaluationMessage}`);
+    const failures = outcome.ruleResults
+      .filter((r) => r.Result !== 'PASS')
+      .map((r) => `${r.Description}: ${r.EvaluationMessage}`);
     expect(failures).toEqual([]);
     expect(outcome).toMatchObject({ status: 'PASSED', rowCount: 1470, extraColumns: [] });
     expect(outcome.columns).toHaveLength(35);

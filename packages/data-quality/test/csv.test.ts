@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { readCsv, type CsvReadResult } from '../src/index';
 import { chunked } from './helpers';
 
-async function read(bytes: Buffer | string, chunkSize = 1 << 16): Promise<{ header?: string[]; rows: string[][]; result: CsvReadResult }> {
+async function read(
+  bytes: Buffer | string,
+  chunkSize = 1 << 16,
+): Promise<{ header?: string[]; rows: string[][]; result: CsvReadResult }> {
   const rows: string[][] = [];
   let header: string[] | undefined;
   const input = chunked(typeof bytes === 'string' ? Buffer.from(bytes) : bytes, chunkSize);
@@ -15,7 +18,10 @@ describe('readCsv', () => {
   it('reads a UTF-8 BOM and CRLF line ends', async () => {
     const { header, rows, result } = await read('\uFEFFa,b\r\n1,2\r\n3,4\r\n');
     expect(header).toEqual(['a', 'b']);
-    expect(rows).toEqual([['1', '2'], ['3', '4']]);
+    expect(rows).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
     expect(result).toMatchObject({ rows: 2, headerSeen: true });
     expect(result.failure).toBeUndefined();
   });
@@ -32,13 +38,20 @@ describe('readCsv', () => {
   it('gives the same records whatever the chunk boundaries (1 to 7 bytes)', async () => {
     const csv = '\uFEFFname,city\r\n"Zoë, Ω",Zürich\r\n"a ""q""\nb",東京\n€,\n';
     const expected = (await read(csv)).rows;
-    expect(expected).toEqual([['Zoë, Ω', 'Zürich'], ['a "q"\nb', '東京'], ['€', '']]);
+    expect(expected).toEqual([
+      ['Zoë, Ω', 'Zürich'],
+      ['a "q"\nb', '東京'],
+      ['€', ''],
+    ]);
     for (const size of [1, 2, 3, 5, 7]) expect((await read(csv, size)).rows).toEqual(expected);
   });
 
   it('skips blank lines and reads a last line without a line break', async () => {
     const { rows } = await read('a,b\n\n1,2\r\n\r\n3,4');
-    expect(rows).toEqual([['1', '2'], ['3', '4']]);
+    expect(rows).toEqual([
+      ['1', '2'],
+      ['3', '4'],
+    ]);
   });
 
   it('accepts string chunks (a stream with an encoding set)', async () => {
@@ -51,7 +64,11 @@ describe('readCsv', () => {
     const bytes = Buffer.concat([Buffer.from('a,b\n1,ok\n2,'), Buffer.from([0xff, 0x41]), Buffer.from('\n3,ok\n')]);
     for (const size of [4, 1 << 16]) {
       const { rows, result } = await read(bytes, size);
-      expect(result.failure).toEqual({ reason: 'encoding', message: 'not valid UTF-8: byte 0xff at byte offset 11, at data row 2', row: 2 });
+      expect(result.failure).toEqual({
+        reason: 'encoding',
+        message: 'not valid UTF-8: byte 0xff at byte offset 11, at data row 2',
+        row: 2,
+      });
       expect(rows).toEqual([['1', 'ok']]);
     }
   });

@@ -18,7 +18,14 @@ describe('profiles', () => {
     const profile = await profileOf(600, spread, depts);
     expect(ProfileSchema.parse(profile)).toEqual(profile);
     expect(profile.rowCount).toBe(600);
-    expect(profile.columns.age).toMatchObject({ kind: 'numeric', count: 600, missing: 0, invalid: 0, min: 20, max: 59 });
+    expect(profile.columns.age).toMatchObject({
+      kind: 'numeric',
+      count: 600,
+      missing: 0,
+      invalid: 0,
+      min: 20,
+      max: 59,
+    });
     const age = profile.columns.age;
     if (age?.kind !== 'numeric') throw new Error('age is numeric');
     expect(age.mean).toBeCloseTo(39.5, 6);
@@ -45,7 +52,9 @@ describe('profiles', () => {
     const csv = 'id,age,dept,label\n1,20,Sales,yes\n2,21,Sales,no\n';
     const outcome = await evaluateCsv(csv, 'Rules = [ ]', smallConfig({ sensitive: ['dept'] }));
     const dept = outcome.profile.columns.dept;
-    expect(dept?.kind === 'categorical' && Object.keys(dept.values)).toEqual([expect.stringMatching(/^sha256:[0-9a-f]{16}$/)]);
+    expect(dept?.kind === 'categorical' && Object.keys(dept.values)).toEqual([
+      expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
+    ]);
     expect(JSON.stringify(outcome.profile)).not.toContain('Sales');
   });
 });
@@ -67,7 +76,11 @@ describe('computeDrift', () => {
 
   it('stays ok for another sample of the same distribution', async () => {
     const before = await profileOf(2000, spread, depts);
-    const after = await profileOf(2000, (i) => spread(i + 7), (i) => depts(i + 1));
+    const after = await profileOf(
+      2000,
+      (i) => spread(i + 7),
+      (i) => depts(i + 1),
+    );
     const drift = computeDrift(after, before, thresholds);
     expect(drift.columns.find((c) => c.column === 'age')?.psi).toBeLessThan(0.02);
     expect(drift.columns.find((c) => c.column === 'dept')?.status).toBe('ok');
@@ -76,8 +89,14 @@ describe('computeDrift', () => {
   it('warns on a moderate shift and fails on a large one', async () => {
     const before = await profileOf(2000, spread, depts);
     const moderate = await profileOf(2000, (i) => spread(i) + 3, depts);
-    const large = await profileOf(2000, (i) => spread(i) + 25, (i) => (i % 5 === 0 ? 'HR' : 'Sales'));
-    expect(computeDrift(moderate, before, thresholds).columns.find((c) => c.column === 'age')).toMatchObject({ status: 'warn' });
+    const large = await profileOf(
+      2000,
+      (i) => spread(i) + 25,
+      (i) => (i % 5 === 0 ? 'HR' : 'Sales'),
+    );
+    expect(computeDrift(moderate, before, thresholds).columns.find((c) => c.column === 'age')).toMatchObject({
+      status: 'warn',
+    });
     const drift = computeDrift(large, before, thresholds);
     expect(drift.status).toBe('fail');
     expect(drift.columns.filter((c) => c.status === 'fail').map((c) => c.column)).toEqual(['age', 'dept']);
@@ -94,7 +113,10 @@ describe('computeDrift', () => {
   it('skips columns found in only one profile or of another kind', async () => {
     const profile = await profileOf(100, spread, depts);
     const { age, ...rest } = profile.columns;
-    const previous: Profile = { ...profile, columns: { ...rest, gone: age as NonNullable<typeof age>, dept: age as NonNullable<typeof age> } };
+    const previous: Profile = {
+      ...profile,
+      columns: { ...rest, gone: age as NonNullable<typeof age>, dept: age as NonNullable<typeof age> },
+    };
     const drift = computeDrift(profile, previous, thresholds);
     expect(drift.skipped).toEqual([
       { column: 'age', reason: 'not in the previous profile' },

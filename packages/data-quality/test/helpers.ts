@@ -3,7 +3,10 @@ import { parsePipelineConfig, type PipelineConfig, type PipelineConfigInput } fr
 import { evaluateDataset, type DataQualityOutcome, type RuleResult } from '../src/index';
 
 /** A small pipeline: id (row key), age, score (optional number), dept, note (optional text), label (target). */
-export function smallConfig(overrides: Partial<PipelineConfigInput['dataset']> = {}, minRowsPerClass = 1): PipelineConfig {
+export function smallConfig(
+  overrides: Partial<PipelineConfigInput['dataset']> = {},
+  minRowsPerClass = 1,
+): PipelineConfig {
   return parsePipelineConfig({
     name: 'small',
     dataset: {
@@ -47,7 +50,8 @@ export function evaluateCsv(
 /** The result of the rule whose Description is `description` (fails the test when absent). */
 export function ruleResult(outcome: DataQualityOutcome, description: string): RuleResult {
   const found = outcome.ruleResults.find((r) => r.Description === description);
-  if (!found) throw new Error(`no result for ${description}; have: ${outcome.ruleResults.map((r) => r.Description).join(' | ')}`);
+  if (!found)
+    throw new Error(`no result for ${description}; have: ${outcome.ruleResults.map((r) => r.Description).join(' | ')}`);
   return found;
 }
 

@@ -34,12 +34,21 @@ describe('parseDqdl: rule types', () => {
     ['Uniqueness "x" > 0.5', { type: 'Uniqueness', condition: { kind: 'number', op: '>', values: [0.5] } }],
     ['UniqueValueRatio "x" < 0.5', { type: 'UniqueValueRatio', condition: { kind: 'number', op: '<', values: [0.5] } }],
     ['IsPrimaryKey "id"', { type: 'IsPrimaryKey', columns: ['id'] }],
-    ['DistinctValuesCount "x" <= 3', { type: 'DistinctValuesCount', condition: { kind: 'number', op: '<=', values: [3] } }],
+    [
+      'DistinctValuesCount "x" <= 3',
+      { type: 'DistinctValuesCount', condition: { kind: 'number', op: '<=', values: [3] } },
+    ],
     ['Mean "x" between 1 and 5.5', { type: 'Mean', condition: { kind: 'number', op: 'between', values: [1, 5.5] } }],
     ['StandardDeviation "x" < 2', { type: 'StandardDeviation', condition: { kind: 'number', op: '<', values: [2] } }],
-    ['Sum "x" not between -10 and 10', { type: 'Sum', condition: { kind: 'number', op: 'notBetween', values: [-10, 10] } }],
+    [
+      'Sum "x" not between -10 and 10',
+      { type: 'Sum', condition: { kind: 'number', op: 'notBetween', values: [-10, 10] } },
+    ],
     ['ColumnLength "zip" = 5', { type: 'ColumnLength', condition: { kind: 'number', op: '=', values: [5] } }],
-    ['ColumnDataType "a" = "integer"', { type: 'ColumnDataType', condition: { kind: 'dataType', dataType: 'INTEGER' } }],
+    [
+      'ColumnDataType "a" = "integer"',
+      { type: 'ColumnDataType', condition: { kind: 'dataType', dataType: 'INTEGER' } },
+    ],
   ])('%s', (text, expected) => {
     expect(simple(text)).toMatchObject({ kind: 'rule', ...expected, text });
   });
@@ -54,25 +63,40 @@ describe('parseDqdl: rule types', () => {
         { kind: 'literal', value: 'd"e' },
       ],
     });
-    expect(simple('ColumnValues "c" not in [1, -2, NULL]').condition).toEqual({ kind: 'number', op: 'notIn', values: [1, -2, null] });
+    expect(simple('ColumnValues "c" not in [1, -2, NULL]').condition).toEqual({
+      kind: 'number',
+      op: 'notIn',
+      values: [1, -2, null],
+    });
     expect(simple('ColumnValues "c" in [ "US", NULL, EMPTY, WHITESPACES_ONLY ]').condition).toMatchObject({
       kind: 'string',
       values: [{ value: 'US' }, { keyword: 'NULL' }, { keyword: 'EMPTY' }, { keyword: 'WHITESPACES_ONLY' }],
     });
-    expect(simple('ColumnValues "c" between 17 and 71').condition).toEqual({ kind: 'number', op: 'between', values: [17, 71] });
+    expect(simple('ColumnValues "c" between 17 and 71').condition).toEqual({
+      kind: 'number',
+      op: 'between',
+      values: [17, 71],
+    });
     expect(simple('ColumnValues "c" matches "[A-Z]+"').condition).toMatchObject({ kind: 'string', op: 'matches' });
     expect(simple('ColumnValues "c" not matches "x.*"').condition).toMatchObject({ op: 'notMatches' });
     expect(simple('ColumnValues "c" != "x"').condition).toMatchObject({ kind: 'string', op: '!=' });
     expect(simple('ColumnValues "c" ! = 3').condition).toMatchObject({ kind: 'number', op: '!=', values: [3] });
-    expect(simple('ColumnValues "c" = NULL').condition).toEqual({ kind: 'string', op: '=', values: [{ kind: 'keyword', keyword: 'NULL' }] });
-    for (const op of ['>', '>=', '<', '<=', '=']) expect(simple(`ColumnValues "c" ${op} 0`).condition).toMatchObject({ op });
+    expect(simple('ColumnValues "c" = NULL').condition).toEqual({
+      kind: 'string',
+      op: '=',
+      values: [{ kind: 'keyword', keyword: 'NULL' }],
+    });
+    for (const op of ['>', '>=', '<', '<=', '='])
+      expect(simple(`ColumnValues "c" ${op} 0`).condition).toMatchObject({ op });
   });
 
   it('parses with threshold on the rule types that take it', () => {
     const rule = simple('ColumnValues "c" in ["a"] with threshold > 0.9');
     expect(rule.threshold).toEqual({ kind: 'number', op: '>', values: [0.9] });
     expect(simple('ColumnLength "c" between 1 and 4 with threshold >= 0.5').threshold).toMatchObject({ op: '>=' });
-    expect(simple('ColumnDataType "c" = "DOUBLE" with threshold between 0.1 and 1.5').threshold).toMatchObject({ op: 'between' });
+    expect(simple('ColumnDataType "c" = "DOUBLE" with threshold between 0.1 and 1.5').threshold).toMatchObject({
+      op: 'between',
+    });
   });
 });
 
@@ -86,17 +110,31 @@ describe('parseDqdl: documents and composites', () => {
 
   it('groups and before or, and honours parentheses', () => {
     const node = one('(RowCount > 0) and (IsComplete "a") or (IsUnique "b")');
-    expect(node).toMatchObject({ kind: 'composite', op: 'or', rules: [{ kind: 'composite', op: 'and' }, { type: 'IsUnique' }] });
+    expect(node).toMatchObject({
+      kind: 'composite',
+      op: 'or',
+      rules: [{ kind: 'composite', op: 'and' }, { type: 'IsUnique' }],
+    });
     const nested = one('(RowCount > 0) or ((IsComplete "a") and (IsUnique "a"))');
-    expect(nested).toMatchObject({ op: 'or', rules: [{ type: 'RowCount' }, { op: 'and', rules: [{ type: 'IsComplete' }, { type: 'IsUnique' }] }] });
-    expect(one('(Mean "a" > 3) AND (Mean "b" > 5) AND (IsComplete "c")')).toMatchObject({ op: 'and', rules: [{}, {}, {}] });
+    expect(nested).toMatchObject({
+      op: 'or',
+      rules: [{ type: 'RowCount' }, { op: 'and', rules: [{ type: 'IsComplete' }, { type: 'IsUnique' }] }],
+    });
+    expect(one('(Mean "a" > 3) AND (Mean "b" > 5) AND (IsComplete "c")')).toMatchObject({
+      op: 'and',
+      rules: [{}, {}, {}],
+    });
   });
 
   it('parses the sample attrition rules', () => {
     const text = readFileSync(resolve(import.meta.dirname, '../../../pipelines/attrition.dqdl'), 'utf8');
     const { rules } = parseDqdl(text);
     expect(rules).toHaveLength(13);
-    expect(rules[10]).toMatchObject({ kind: 'composite', op: 'and', rules: [{ columns: ['JobSatisfaction'] }, { columns: ['EnvironmentSatisfaction'] }] });
+    expect(rules[10]).toMatchObject({
+      kind: 'composite',
+      op: 'and',
+      rules: [{ columns: ['JobSatisfaction'] }, { columns: ['EnvironmentSatisfaction'] }],
+    });
     expect(rules[0]?.text).toBe('RowCount between 500 and 5000000');
   });
 });

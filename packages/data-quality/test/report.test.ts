@@ -15,7 +15,10 @@ import { csvOf, evaluateCsv, smallConfig } from './helpers';
 
 describe('toValidationReport from a local outcome', () => {
   it('keeps every rule with its source, column, rows and metrics', async () => {
-    const outcome = await evaluateCsv(csvOf('1,20,,A,,yes', '1,21,,B,,no'), 'Rules = [ RowCount > 0, IsComplete "note" ]');
+    const outcome = await evaluateCsv(
+      csvOf('1,20,,A,,yes', '1,21,,B,,no'),
+      'Rules = [ RowCount > 0, IsComplete "note" ]',
+    );
     const report = toValidationReport(outcome);
     expect(ValidationReportSchema.parse(report)).toEqual(report);
     expect(report).toMatchObject({ status: 'FAILED', rowCount: 2, failedRules: 2, extraColumns: [] });
@@ -30,13 +33,21 @@ describe('toValidationReport from a local outcome', () => {
       exampleRows: [1, 2],
       metrics: { 'Column.id.Uniqueness': 0 },
     });
-    expect(report.rules.find((r) => r.name === 'RowCount > 0')).toMatchObject({ id: 'Rule_1', source: 'dqdl', result: 'PASS', message: '' });
+    expect(report.rules.find((r) => r.name === 'RowCount > 0')).toMatchObject({
+      id: 'Rule_1',
+      source: 'dqdl',
+      result: 'PASS',
+      message: '',
+    });
   });
 
   it('passes when every rule passes, and fails on drift only with failOnDrift', async () => {
     const outcome = await evaluateCsv(csvOf('1,20,,A,,yes', '2,21,,B,,no'));
     expect(toValidationReport(outcome).status).toBe('PASSED');
-    const drift: DriftReport = { ...computeDrift(outcome.profile, outcome.profile, { psiWarn: 0.1, psiFail: 0.2 }), status: 'fail' };
+    const drift: DriftReport = {
+      ...computeDrift(outcome.profile, outcome.profile, { psiWarn: 0.1, psiFail: 0.2 }),
+      status: 'fail',
+    };
     expect(toValidationReport(outcome, { drift }).status).toBe('PASSED');
     const failing = toValidationReport(outcome, { drift: { ...drift, failOnDrift: true } });
     expect(failing.status).toBe('FAILED');
@@ -48,7 +59,13 @@ describe('toValidationReport from AWS Glue results', () => {
   const config = smallConfig();
   const glue: GlueRuleResultLike[] = [
     { Name: 'Rule_1', Description: 'ColumnExists "id"', Result: 'PASS', EvaluatedMetrics: {} },
-    { Name: 'Rule_2', Description: 'IsUnique  "id"', Result: 'FAIL', EvaluationMessage: 'Value: 0.9 does not meet the constraint requirement!', EvaluatedMetrics: { 'Column.id.Uniqueness': 0.9 } },
+    {
+      Name: 'Rule_2',
+      Description: 'IsUnique  "id"',
+      Result: 'FAIL',
+      EvaluationMessage: 'Value: 0.9 does not meet the constraint requirement!',
+      EvaluatedMetrics: { 'Column.id.Uniqueness': 0.9 },
+    },
     { Name: 'Rule_3', Description: 'RowCount > 10', Result: 'PASS', EvaluatedMetrics: { 'Dataset.*.RowCount': 20 } },
     { Name: 'Rule_4', Description: 'CustomSql "select count(*) from primary" > 0', Result: 'ERROR' },
   ];
@@ -68,7 +85,12 @@ describe('toValidationReport from AWS Glue results', () => {
 
   it('accepts { ruleResults, runError } and fails on a run error even without rules', () => {
     const report = toValidationReport({ ruleResults: [], runError: 'Glue Data Quality run FAILED: no such file' });
-    expect(report).toEqual({ status: 'FAILED', rules: [], failedRules: 0, error: 'Glue Data Quality run FAILED: no such file' });
+    expect(report).toEqual({
+      status: 'FAILED',
+      rules: [],
+      failedRules: 0,
+      error: 'Glue Data Quality run FAILED: no such file',
+    });
     expect(toValidationReport({ ruleResults: glue.slice(0, 1) }).status).toBe('PASSED');
   });
 

@@ -15,6 +15,9 @@ export const BUCKET = 'artifacts';
 /** The repository root (where docker/<image> lives). */
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
+/** One bundle cache for every test cloud, so the trainer is bundled once per change, not once per test. */
+const IMAGE_CACHE = join(tmpdir(), 'mlops-sagemaker-test-images');
+
 /** Deterministic PRNG (mulberry32) for the tiny data generator. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -62,7 +65,7 @@ export async function makeCloud(options: Partial<LocalSageMakerOptions> = {}) {
   const root = await mkdtemp(join(tmpdir(), 'sm-test-'));
   const s3 = new LocalS3({ root: join(root, 's3') });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  const sagemaker = new LocalSageMaker({ root: join(root, 'sagemaker'), s3, region: REGION, accountId: ACCOUNT, repoRoot: REPO, ...options });
+  const sagemaker = new LocalSageMaker({ root: join(root, 'sagemaker'), s3, region: REGION, accountId: ACCOUNT, repoRoot: REPO, imageCacheDir: IMAGE_CACHE, ...options });
   const events: Array<{ type: 'spawn' | 'exit' } & ContainerEvent> = [];
   sagemaker.events.on('spawn', (e: ContainerEvent) => events.push({ type: 'spawn', ...e }));
   sagemaker.events.on('exit', (e: ContainerEvent) => events.push({ type: 'exit', ...e }));

@@ -20,7 +20,13 @@ import {
   UpdateModelPackageCommand,
   type CreateTransformJobRequest,
 } from '@aws-sdk/client-sagemaker';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { transformFile } from '../src/sagemaker/transform-file';
 import { compileFilter, csvFields, readEndpointServer, type SageMakerFaults } from '../src/sagemaker';
 import { BUCKET, IMAGE, ROLE, isAlive, makeCloud, prepareRequest, trainingRequest, type Cloud } from './sagemaker-helpers';
 
@@ -92,6 +98,50 @@ describe('JSONPath filters', () => {
 
   it('refuses what it cannot evaluate', () => {
     expect(() => compileFilter('$.features')).toThrow(/Unsupported JSONPath/);
+  });
+});
+
+describe('transformFile (mini-batches against a stub server)', () => {
+  it('cuts MultiRecord batches at MaxPayload, keeps order and joins each answer to its input row', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tf-'));
+    const bodies: string[] = [];
+    // Answers one line per record: the record's first field doubled, then "ok".
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        bodies.push(body);
+        response.end(lines(body).map((l) => `${Number(l.split(',')[0]) * 2},ok`).join('\n'));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const input = Array.from({ length: 25 }, (_, i) => `key${i},${i},"x,${i}"`).join('\r\n');
+      await writeFile(join(dir, 'in.csv'), `${input}\n\n`);
+      const { port } = server.address() as AddressInfo;
+      const sent = await transformFile(join(dir, 'in.csv'), join(dir, 'in.csv.out'), {
+        url: `http://127.0.0.1:${port}`,
+        contentType: 'text/csv',
+        gzip: false,
+        splitLines: true,
+        singleRecord: false,
+        maxPayloadBytes: 40,
+        csv: true,
+        inputFilter: compileFilter('$[1:]'),
+        outputFilter: compileFilter('$[0,2,-2]'),
+        joinInput: true,
+        reshapeOutput: true,
+        assembleLines: true,
+      });
+      expect(sent).toBe(25);
+      expect(bodies.length).toBeGreaterThan(5);
+      expect(bodies.every((b) => Buffer.byteLength(b) <= 40)).toBe(true);
+      const out = lines(await readFile(join(dir, 'in.csv.out'), 'utf8'));
+      expect(out).toEqual(Array.from({ length: 25 }, (_, i) => `key${i},"x,${i}",${i * 2}`));
+    } finally {
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -56,7 +56,11 @@ export async function readCsv(input: CsvInput, sink: CsvSink): Promise<CsvReadRe
     scanner.end();
   } catch (error) {
     if (!(error instanceof CsvFormatError)) throw error;
-    return summary({ reason: 'malformed', message: `malformed CSV ${where(error.record)}: ${error.message}`, row: error.record });
+    return summary({
+      reason: 'malformed',
+      message: `malformed CSV ${where(error.record)}: ${error.message}`,
+      row: error.record,
+    });
   }
   return summary();
 }

@@ -42,7 +42,8 @@ export function parseNumberCondition(s: TokenStream): NumberCondition {
     s.expectIdent('and', 'between the bounds of "between"');
     const high = parseNumber(s);
     if (low === null || high === null) throw new DqdlSyntaxError('"between" bounds must be numbers', at);
-    if (low >= high) throw new DqdlSyntaxError(`"between ${low} and ${high}" can never hold (between is exclusive)`, at);
+    if (low >= high)
+      throw new DqdlSyntaxError(`"between ${low} and ${high}" can never hold (between is exclusive)`, at);
     return { kind: 'number', op: negated ? 'notBetween' : 'between', values: [low, high] };
   }
   if (s.isIdent('in')) {
@@ -85,7 +86,11 @@ function parseMatches(s: TokenStream, negated: boolean): StringCondition {
   const pattern = s.next();
   if (pattern.type !== 'string') throw s.error('expected a quoted regular expression after "matches"', pattern);
   checkRegex(pattern);
-  return { kind: 'string', op: negated ? 'notMatches' : 'matches', values: [{ kind: 'literal', value: pattern.value }] };
+  return {
+    kind: 'string',
+    op: negated ? 'notMatches' : 'matches',
+    values: [{ kind: 'literal', value: pattern.value }],
+  };
 }
 
 /** Parse ColumnDataType's condition: `= "INTEGER"` (any DQDL type, case-insensitive). */
@@ -119,7 +124,10 @@ function parseNumber(s: TokenStream): number | null {
 function parseElement(s: TokenStream): Element {
   const token = s.next();
   if (token.type === 'ident' && s.isPunct('(')) {
-    throw new DqdlSyntaxError(`dynamic expressions such as ${token.value}(...) need run history and are not supported locally`, token);
+    throw new DqdlSyntaxError(
+      `dynamic expressions such as ${token.value}(...) need run history and are not supported locally`,
+      token,
+    );
   }
   if (token.type === 'ident' && KEYWORDS[token.value]) {
     const keyword = KEYWORDS[token.value] as ValueKeyword;

@@ -129,5 +129,9 @@ export function tokensText(tokens: Token[]): string {
       parts.push(t.type === 'string' ? quoteDqdl(t.value) : t.value);
     }
   }
-  return parts.join(' ').replace(/([[(]) /g, '$1').replace(/ ([\]),])/g, '$1').replace(/! =/g, '!=');
+  return parts
+    .join(' ')
+    .replace(/([[(]) /g, '$1')
+    .replace(/ ([\]),])/g, '$1')
+    .replace(/! =/g, '!=');
 }

@@ -51,8 +51,13 @@ export function completenessRule(rule: SimpleRule, dispatcher: RowDispatcher): R
       const { nulls } = stats;
       const metric = `Column.${column}.Completeness`;
       const completeness = (rowCount - nulls.count) / rowCount;
-      if (rule.type === 'Completeness') return { ...judgeMetric(conditionOf(rule), metric, completeness, column), ...nulls.fields() };
-      const evaluation: Evaluation = { result: nulls.count === 0 ? 'PASS' : 'FAIL', metrics: { [metric]: completeness }, column };
+      if (rule.type === 'Completeness')
+        return { ...judgeMetric(conditionOf(rule), metric, completeness, column), ...nulls.fields() };
+      const evaluation: Evaluation = {
+        result: nulls.count === 0 ? 'PASS' : 'FAIL',
+        metrics: { [metric]: completeness },
+        column,
+      };
       if (nulls.count > 0) evaluation.message = `${nulls.describe()} are empty or blank`;
       return { ...evaluation, ...nulls.fields() };
     },
@@ -68,7 +73,13 @@ export function statisticRule(rule: SimpleRule, dispatcher: RowDispatcher): Rule
       if (!stats) return missingColumn(column);
       const invalid = stats.notNumber;
       if (invalid.count > 0) {
-        return { result: 'ERROR', message: `${invalid.describe('values')} are not numbers`, metrics: {}, column, ...invalid.fields() };
+        return {
+          result: 'ERROR',
+          message: `${invalid.describe('values')} are not numbers`,
+          metrics: {},
+          column,
+          ...invalid.fields(),
+        };
       }
       if (stats.count === 0) return { result: 'ERROR', message: 'the column holds no numbers', metrics: {}, column };
       const value = rule.type === 'Mean' ? stats.mean : rule.type === 'Sum' ? stats.sum : stats.std;
@@ -78,19 +89,21 @@ export function statisticRule(rule: SimpleRule, dispatcher: RowDispatcher): Rule
 }
 
 /**
- * DistinctValuesCount: number of distinct non-null values. Memory grows with the number of distinct
- * values (a Set of them), the one thing a streaming pass cannot avoid for this rule.
+ * DistinctValuesCount: number of distinct non-null values (numbers compared as numbers, as uniqueness
+ * does). Memory grows with the number of distinct values (a Set of them), which this rule cannot avoid.
  */
 export function distinctValuesRule(rule: SimpleRule, dispatcher: RowDispatcher): RuleEvaluator {
   const column = columnOf(rule);
-  const values = new Set<string>();
+  const values = new Set<string | number>();
   const present = dispatcher.on(column, (cell) => {
     if (cell.isNull) return;
-    const text = cell.text();
-    if (!values.has(text)) values.add(detach(text));
+    const key = Number.isNaN(cell.num) ? cell.text() : cell.num;
+    if (!values.has(key)) values.add(typeof key === 'string' ? detach(key) : key);
   });
   return {
     finish: () =>
-      present ? judgeMetric(conditionOf(rule), `Column.${column}.DistinctValuesCount`, values.size, column) : missingColumn(column),
+      present
+        ? judgeMetric(conditionOf(rule), `Column.${column}.DistinctValuesCount`, values.size, column)
+        : missingColumn(column),
   };
 }

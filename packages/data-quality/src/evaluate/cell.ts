@@ -1,4 +1,41 @@
-import { isWhitespaceAt, NUMBER_TEXT } from './values';
+import { detach, isIntegerText, isWhitespaceAt, NUMBER_TEXT } from './values';
+
+/** Values an InternTable keeps; past that a column is treated as high-cardinality. */
+const INTERN_CAPACITY = 32;
+
+/**
+ * The distinct values of a low-cardinality column (departments, labels), so each cell of it yields the
+ * same string object instead of a new slice: no allocation, and Map lookups hit a cached hash. Turns
+ * itself off for columns with many distinct values.
+ */
+export class InternTable {
+  enabled = true;
+  private readonly values: string[] = [];
+  private missesWhenFull = 0;
+
+  /** The interned value equal to source[start, end), if any. */
+  find(source: string, start: number, end: number): string | undefined {
+    const length = end - start;
+    const values = this.values;
+    for (let i = 0; i < values.length; i += 1) {
+      const value = values[i] as string;
+      if (value.length === length && source.startsWith(value, start)) return value;
+    }
+    return undefined;
+  }
+
+  /** Keep `text` (a detached copy) while there is room; give back the string to use. */
+  add(text: string): string {
+    if (this.values.length < INTERN_CAPACITY) {
+      const kept = detach(text);
+      this.values.push(kept);
+      return kept;
+    }
+    this.missesWhenFull += 1;
+    if (this.missesWhenFull > 1000) this.enabled = false;
+    return text;
+  }
+}
 
 /**
  * The cell being dispatched, one object reused for every cell (never keep a reference to it). Its text
@@ -17,23 +54,26 @@ export class CellView {
   private start = 0;
   private end = 0;
   private cached: string | undefined;
+  private intern: InternTable | undefined;
 
   /** The cell's text. */
   text(): string {
-    if (this.cached === undefined) this.cached = this.source.slice(this.start, this.end);
+    if (this.cached === undefined) this.cached = this.slice();
     return this.cached;
   }
 
-  /** Length of the text in UTF-16 units. */
-  get length(): number {
-    return this.end - this.start;
+  private slice(): string {
+    const { source, start, end, intern } = this;
+    if (!intern?.enabled) return source.slice(start, end);
+    return intern.find(source, start, end) ?? intern.add(source.slice(start, end));
   }
 
   /** Point at source[start, end) and classify it (null, number) for the next consumers. */
-  load(source: string, start: number, end: number, blankIsNull: boolean, numbers: boolean): void {
+  load(source: string, start: number, end: number, blankIsNull: boolean, numbers: boolean, intern?: InternTable): void {
     this.source = source;
     this.start = start;
     this.end = end;
+    this.intern = intern;
     this.cached = start === 0 && end === source.length ? source : undefined;
     let isNull = start === end;
     if (!isNull && blankIsNull) isNull = isWhitespaceAt(source, start, end);
@@ -65,7 +105,7 @@ export class CellView {
     const text = this.text();
     if (!NUMBER_TEXT.test(text)) return NaN;
     const value = Number(text);
-    this.integer = /^[+-]?\d+$/.test(text);
+    this.integer = isIntegerText(text);
     return Number.isFinite(value) ? value : NaN; // "1e999" is not a usable number
   }
 }

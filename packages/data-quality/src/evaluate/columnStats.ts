@@ -24,7 +24,8 @@ export class ColumnStats {
   private shiftedSum = 0;
   private shiftedSquares = 0;
 
-  accept(cell: CellView): void {
+  /** Take one cell (an arrow property, so the dispatcher can call it without a wrapper). */
+  readonly accept = (cell: CellView): void => {
     const { num, row } = cell;
     if (cell.isNull) return this.nulls.add(row);
     if (Number.isNaN(num)) {
@@ -40,7 +41,7 @@ export class ColumnStats {
     if (num < this.min) this.min = num;
     if (num > this.max) this.max = num;
     this.sketch.add(num);
-  }
+  };
 
   /** Cells that are not null. */
   get nonNull(): number {
@@ -70,7 +71,7 @@ export function columnStats(dispatcher: RowDispatcher, column: string, numbers =
   if (dispatcher.indexOf(column) === -1) return undefined;
   const stats = dispatcher.shared(`stats:${column}`, () => {
     const created = new ColumnStats();
-    dispatcher.on(column, (cell) => created.accept(cell));
+    dispatcher.on(column, created.accept);
     return created;
   });
   if (numbers) dispatcher.requireNumbers(column);

@@ -10,7 +10,11 @@ import { uniquenessRule } from './uniqueness';
  * Call after the header is known, before the first row.
  */
 export function compileRule(node: RuleNode, dispatcher: RowDispatcher): RuleEvaluator {
-  if (node.kind === 'composite') return compositeRule(node, node.rules.map((r) => compileRule(r, dispatcher)));
+  if (node.kind === 'composite')
+    return compositeRule(
+      node,
+      node.rules.map((r) => compileRule(r, dispatcher)),
+    );
   return compileSimple(node, dispatcher);
 }
 

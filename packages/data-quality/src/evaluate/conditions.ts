@@ -53,7 +53,8 @@ function positiveNumberTest({ op, values }: NumberCondition): (value: number) =>
 export function rowTest(condition: NumberCondition | StringCondition): RowTest {
   const negated = NEGATED.has(condition.op);
   const nullMatches = condition.kind === 'number' ? condition.values.includes(null) : listsNull(condition.values);
-  const positive = condition.kind === 'number' ? numberOfCell(positiveNumberTest(condition)) : positiveStringTest(condition);
+  const positive =
+    condition.kind === 'number' ? numberOfCell(positiveNumberTest(condition)) : positiveStringTest(condition);
   return negated
     ? (cell) => (cell.isNull ? !nullMatches : !positive(cell))
     : (cell) => (cell.isNull ? nullMatches : positive(cell));
@@ -93,7 +94,10 @@ const OPERATOR_TEXT: Record<string, string> = { notBetween: 'not between', notIn
 export function formatCondition(condition: Condition): string {
   if (condition.kind === 'dataType') return `= ${quoteDqdl(condition.dataType)}`;
   const op = OPERATOR_TEXT[condition.op] ?? condition.op;
-  const items = condition.kind === 'number' ? condition.values.map((v) => (v === null ? 'NULL' : String(v))) : condition.values.map(formatValue);
+  const items =
+    condition.kind === 'number'
+      ? condition.values.map((v) => (v === null ? 'NULL' : String(v)))
+      : condition.values.map(formatValue);
   if (condition.op === 'between' || condition.op === 'notBetween') return `${op} ${items[0]} and ${items[1]}`;
   if (condition.op === 'in' || condition.op === 'notIn') return `${op} [${items.join(', ')}]`;
   return `${op} ${items[0]}`;

@@ -1,5 +1,5 @@
 import type { CsvRow } from '../csv/row';
-import { CellView } from './cell';
+import { CellView, InternTable } from './cell';
 
 /** Receives one cell. The CellView is reused: read it during the call, copy `text()` to keep it. */
 export type CellFn = (cell: CellView) => void;
@@ -9,6 +9,8 @@ interface Tap {
   numbers: boolean;
   blankIsNull: boolean;
   fns: CellFn[];
+  /** Text columns reuse one string per distinct value while they have few of them. */
+  intern: InternTable | undefined;
 }
 
 /**
@@ -68,7 +70,10 @@ export class RowDispatcher {
         else if (fields) {
           const text = fields[i] as string;
           cell.load(text, 0, text.length, tap.blankIsNull, tap.numbers);
-        } else cell.load(source, bounds[i] as number, (bounds[i + 1] as number) - 1, tap.blankIsNull, tap.numbers);
+        } else {
+          const end = (bounds[i + 1] as number) - 1;
+          cell.load(source, bounds[i] as number, end, tap.blankIsNull, tap.numbers, tap.intern);
+        }
         const fns = tap.fns;
         for (let f = 0; f < fns.length; f += 1) (fns[f] as CellFn)(cell);
       }
@@ -81,7 +86,8 @@ export class RowDispatcher {
     let tap = this.taps.get(index);
     if (!tap) {
       const declaredNumeric = this.numericColumns.has(column);
-      tap = { index, numbers: declaredNumeric, blankIsNull: declaredNumeric, fns: [] };
+      const intern = declaredNumeric ? undefined : new InternTable();
+      tap = { index, numbers: declaredNumeric, blankIsNull: declaredNumeric, fns: [], intern };
       this.taps.set(index, tap);
     }
     return tap;

@@ -8,7 +8,12 @@ export function formatNumber(value: number): string {
 }
 
 /** PASS/FAIL of a metric against its condition, with the metric reported under `metricName`. */
-export function judgeMetric(condition: NumberCondition, metricName: string, value: number, column?: string): Evaluation {
+export function judgeMetric(
+  condition: NumberCondition,
+  metricName: string,
+  value: number,
+  column?: string,
+): Evaluation {
   const ok = holds(condition, value);
   const evaluation: Evaluation = { result: ok ? 'PASS' : 'FAIL', metrics: { [metricName]: value } };
   if (!ok) evaluation.message = `${metricName} is ${formatNumber(value)}, expected ${formatCondition(condition)}`;

@@ -39,7 +39,13 @@ class Compliance {
  * Judge a row-level rule. Without `with threshold` every tested row must pass; with it, the share of
  * passing rows must satisfy the threshold condition (AWS Glue's semantics).
  */
-function judge(rule: SimpleRule, column: string, state: Compliance, metrics: Record<string, number>, failing: string): Evaluation {
+function judge(
+  rule: SimpleRule,
+  column: string,
+  state: Compliance,
+  metrics: Record<string, number>,
+  failing: string,
+): Evaluation {
   const ratio = state.ratio;
   const ok = rule.threshold ? holds(rule.threshold, ratio) : state.failures.count === 0;
   const evaluation: Evaluation = { result: ok ? 'PASS' : 'FAIL', metrics, column, ...state.failures.fields() };
@@ -74,7 +80,10 @@ export function columnValuesRule(rule: SimpleRule, dispatcher: RowDispatcher): R
   return {
     finish: () => {
       if (!present) return missingColumn(column);
-      const metrics = { [`Column.${column}.ColumnValues.Compliance`]: state.ratio, ...range(state, `Column.${column}.Minimum`, `Column.${column}.Maximum`) };
+      const metrics = {
+        [`Column.${column}.ColumnValues.Compliance`]: state.ratio,
+        ...range(state, `Column.${column}.Minimum`, `Column.${column}.Maximum`),
+      };
       return judge(rule, column, state, metrics, `are not ${formatCondition(condition)}`);
     },
   };
@@ -95,7 +104,10 @@ export function columnLengthRule(rule: SimpleRule, dispatcher: RowDispatcher): R
   return {
     finish: () => {
       if (!present) return missingColumn(column);
-      const metrics = { [`Column.${column}.ColumnLength.Compliance`]: state.ratio, ...range(state, `Column.${column}.MinimumLength`, `Column.${column}.MaximumLength`) };
+      const metrics = {
+        [`Column.${column}.ColumnLength.Compliance`]: state.ratio,
+        ...range(state, `Column.${column}.MinimumLength`, `Column.${column}.MaximumLength`),
+      };
       return judge(rule, column, state, metrics, `have a length not ${formatCondition(condition)}`);
     },
   };

@@ -48,7 +48,12 @@ export class EvaluationSession implements CsvSink {
     const builtin = parseDqdl(formatRuleset(builtinRuleTexts(this.config, fields))).rules;
     this.rules = [
       ...builtin.map((node, i) => this.named('builtin', i + 3, node, compileRule(node, dispatcher))),
-      this.named('builtin', builtin.length + 3, rowsPerClassText(this.config), rowsPerClassRule(this.config, dispatcher)),
+      this.named(
+        'builtin',
+        builtin.length + 3,
+        rowsPerClassText(this.config),
+        rowsPerClassRule(this.config, dispatcher),
+      ),
       ...this.ruleset.rules.map((node, i) => this.named('dqdl', i + 1, node, compileRule(node, dispatcher))),
     ];
     this.buildProfile = attachProfilers(this.config, dispatcher);
@@ -108,7 +113,13 @@ export class EvaluationSession implements CsvSink {
 
   private readable(read: CsvReadResult): Evaluation {
     const metrics = { 'Dataset.*.RowCount': read.rows, 'Dataset.*.Bytes': read.bytes };
-    if (read.failure) return { result: 'FAIL', message: read.failure.message, metrics, exampleRows: [read.failure.row].filter((r) => r > 0) };
+    if (read.failure)
+      return {
+        result: 'FAIL',
+        message: read.failure.message,
+        metrics,
+        exampleRows: [read.failure.row].filter((r) => r > 0),
+      };
     if (this.badShapes.count === 0) return { result: 'PASS', metrics };
     const width = this.headerFields?.length ?? 0;
     const message = `${this.badShapes.describe()} do not have the header's ${width} fields`;
@@ -118,11 +129,17 @@ export class EvaluationSession implements CsvSink {
   private headerCheck(read: CsvReadResult): Evaluation {
     const header = this.headerFields;
     if (!read.headerSeen || !header) {
-      return { result: 'FAIL', message: read.failure ? 'the header could not be read' : 'the file is empty', metrics: {} };
+      return {
+        result: 'FAIL',
+        message: read.failure ? 'the header could not be read' : 'the file is empty',
+        metrics: {},
+      };
     }
     const problems = headerProblems(header, Object.keys(this.config.dataset.columns));
     const metrics = { 'Dataset.*.ColumnCount': header.length };
-    return problems.length === 0 ? { result: 'PASS', metrics } : { result: 'FAIL', message: problems.join('; '), metrics };
+    return problems.length === 0
+      ? { result: 'PASS', metrics }
+      : { result: 'FAIL', message: problems.join('; '), metrics };
   }
 }
 

@@ -123,12 +123,18 @@ function judgeUniqueness(rule: SimpleRule, column: string, counter: ValueCounter
       ]);
     }
     default:
-      return verdict(column, { [uniquenessMetric]: counter.uniqueness }, [[counter.duplicates, 'share a value with another row']]);
+      return verdict(column, { [uniquenessMetric]: counter.uniqueness }, [
+        [counter.duplicates, 'share a value with another row'],
+      ]);
   }
 }
 
 /** PASS when no tracker caught a row; otherwise FAIL naming every problem, with the rows merged. */
-function verdict(column: string, metrics: Record<string, number>, problems: Array<[FailureTracker, string]>): Evaluation {
+function verdict(
+  column: string,
+  metrics: Record<string, number>,
+  problems: Array<[FailureTracker, string]>,
+): Evaluation {
   const failing = problems.filter(([tracker]) => tracker.count > 0);
   if (failing.length === 0) return { result: 'PASS', metrics, column };
   const rows = [...new Set(failing.flatMap(([t]) => t.examples))].sort((a, b) => a - b).slice(0, MAX_EXAMPLES);

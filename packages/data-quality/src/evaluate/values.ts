@@ -3,16 +3,6 @@ import type { DqdlDataType } from '../dqdl/ast';
 /** Decimal number text: optional sign, digits with an optional fraction, optional exponent. */
 export const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/**
- * The number a text holds, or NaN (same strict rules as the evaluator applies to cells).
- * @example parseNumber('12.5') // 12.5, parseNumber(' 12') // NaN
- */
-export function parseNumber(text: string): number {
-  if (!NUMBER_TEXT.test(text)) return NaN;
-  const value = Number(text);
-  return Number.isFinite(value) ? value : NaN;
-}
-
 /** Is the cell an integer written without a fraction or exponent (`12`, `-3`)? */
 export function isIntegerText(cell: string): boolean {
   const first = cell.charCodeAt(0);
@@ -75,12 +65,17 @@ const CASTS: Record<DqdlDataType, (cell: string, num: number) => boolean> = {
   FLOAT: (_cell, num) => !Number.isNaN(num),
   BOOLEAN: (cell) => BOOLEAN_TEXT.has(cell.toLowerCase()),
   DATE: (cell) => DATE_TEXT.test(cell) && isCalendarDate(cell),
-  TIMESTAMP: (cell) => TIMESTAMP_TEXT.test(cell) && isCalendarDate(cell) && !Number.isNaN(Date.parse(cell.replace(' ', 'T'))),
+  TIMESTAMP: (cell) =>
+    TIMESTAMP_TEXT.test(cell) && isCalendarDate(cell) && !Number.isNaN(Date.parse(cell.replace(' ', 'T'))),
 };
 
 /** Is the leading yyyy-mm-dd a real day (no February 30th)? */
 function isCalendarDate(text: string): boolean {
-  const [year, month, day] = [text.slice(0, 4), text.slice(5, 7), text.slice(8, 10)].map(Number) as [number, number, number];
+  const [year, month, day] = [text.slice(0, 4), text.slice(5, 7), text.slice(8, 10)].map(Number) as [
+    number,
+    number,
+    number,
+  ];
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

@@ -48,7 +48,15 @@ function categoricalProfiler(sensitive: boolean): { accept: (cell: CellView) => 
     finish(): CategoricalProfile {
       const values: Record<string, number> = {};
       for (const [value, n] of counts) values[sensitive ? hashValue(value) : value] = n;
-      return { kind: 'categorical', count, missing, distinct: counts.size, truncated: other > 0, values, otherCount: other };
+      return {
+        kind: 'categorical',
+        count,
+        missing,
+        distinct: counts.size,
+        truncated: other > 0,
+        values,
+        otherCount: other,
+      };
     },
   };
 }
@@ -72,7 +80,7 @@ export function attachProfilers(config: PipelineConfig, dispatcher: RowDispatche
       if (stats) profilers.set(column, { finish: () => numericProfile(stats) });
     } else {
       const profiler = categoricalProfiler(sensitive.has(column));
-      if (dispatcher.on(column, (cell) => profiler.accept(cell))) profilers.set(column, profiler);
+      if (dispatcher.on(column, profiler.accept)) profilers.set(column, profiler);
     }
   }
   return (rowCount) => ({

@@ -26,7 +26,9 @@ export function ordinalOf(value: number): number {
   if (value === 0) return 0;
   const magnitude = Math.abs(value);
   const index =
-    magnitude < SMALL_INTEGERS && Number.isInteger(magnitude) ? (SMALL_INDEX[magnitude] as number) : bucketIndex(magnitude);
+    magnitude < SMALL_INTEGERS && Number.isInteger(magnitude)
+      ? (SMALL_INDEX[magnitude] as number)
+      : bucketIndex(magnitude);
   return value > 0 ? index + OFFSET : -(index + OFFSET);
 }
 

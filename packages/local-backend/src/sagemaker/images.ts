@@ -11,9 +11,9 @@ export function imageNameOf(uri: string): string | undefined {
   return ECR_URI.exec(uri)?.[2];
 }
 
-/** Raised when an image has no `docker/<image>/src/main.ts`; jobs report it as a `ClientError`. */
-export class ImageNotFoundError extends Error {
-  override readonly name = 'ImageNotFoundError';
+/** Raised when an image has no `docker/<image>/src/main.ts` or does not build; jobs report it as a `ClientError`. */
+export class ImageError extends Error {
+  override readonly name = 'ImageError';
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -54,7 +54,7 @@ export class ImageBundler {
   bundle(imageUri: string): Promise<string> {
     const image = imageNameOf(imageUri);
     if (image === undefined) {
-      return Promise.reject(new ImageNotFoundError(`Requested image ${imageUri} is not an ECR image URI`));
+      return Promise.reject(new ImageError(`Requested image ${imageUri} is not an ECR image URI`));
     }
     let pending = this.pending.get(image);
     if (pending === undefined) {
@@ -69,7 +69,7 @@ export class ImageBundler {
     const imageDir = join(this.repoRoot, 'docker', image);
     const entry = join(imageDir, 'src', 'main.ts');
     if (!(await stat(entry).catch(() => undefined))) {
-      throw new ImageNotFoundError(`Requested image ${imageUri} not found (no ${relative(this.repoRoot, entry)})`);
+      throw new ImageError(`Requested image ${imageUri} not found (no ${relative(this.repoRoot, entry)})`);
     }
     const key = await hashFiles([...(await listFiles(join(imageDir, 'src'))), join(imageDir, 'package.json')], imageDir);
     const outDir = join(this.cacheDir, `${image}-${key}`);
@@ -89,6 +89,8 @@ export class ImageBundler {
       metafile: true,
       absWorkingDir: this.repoRoot,
       logLevel: 'silent',
+    }).catch((error: Error) => {
+      throw new ImageError(`Requested image ${imageUri} does not build: ${error.message.split('\n').slice(0, 3).join(' ')}`);
     });
     const sources = Object.keys(result.metafile.inputs)
       .filter((p) => !p.includes('node_modules'))

@@ -55,12 +55,18 @@ export async function prepareTrainingTree(
     instance_groups: [{ instance_group_name: 'homogeneousCluster', instance_type: instanceType, hosts: ['algo-1'] }],
     network_interface_name: 'eth0',
   };
-  await Promise.all([
+  await settleInOrder([
     writeFile(join(config, 'hyperparameters.json'), JSON.stringify(job.HyperParameters ?? {})),
     writeFile(join(config, 'inputdataconfig.json'), JSON.stringify(dataConfig)),
     writeFile(join(config, 'resourceconfig.json'), JSON.stringify(resource)),
     ...channels.map((c) => downloadInput(ctx, c.DataSource?.S3DataSource?.S3Uri ?? '', join(mlRoot, 'input', 'data', c.ChannelName ?? ''))),
   ]);
+}
+
+/** Await every promise; on failure throw the first one's error in list order (deterministic, unlike Promise.all). */
+export async function settleInOrder(promises: Array<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((r) => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }
 
 /** Tar + gzip the contents of a folder (entries at the archive root, like SageMaker's model.tar.gz). */

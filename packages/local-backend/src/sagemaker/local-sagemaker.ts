@@ -87,7 +87,7 @@ export class LocalSageMaker extends LocalService {
     super();
     this.root = options.root;
     const faults = options.faults ?? {};
-    const inner = options.runner ?? new ProcessRunner(new ImageBundler(options.repoRoot, join(options.root, '.images')), faults);
+    const inner = options.runner ?? new ProcessRunner(new ImageBundler(options.repoRoot, options.imageCacheDir ?? join(options.root, '.images')), faults);
     this.context = {
       region: options.region,
       accountId: options.accountId,

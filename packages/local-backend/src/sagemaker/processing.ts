@@ -11,8 +11,8 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import type { SageMakerContext } from './context';
 import { arnOf, parseS3Uri, resourceInUse } from './context';
-import { ImageNotFoundError } from './images';
-import { algorithmError, downloadInput, JobClientError } from './job-files';
+import { ImageError } from './images';
+import { algorithmError, downloadInput, JobClientError, settleInOrder } from './job-files';
 import { limitRuntime } from './runtime-limit';
 import { nameRule, patterns, validateRequest, validationError, type FieldRule } from './validate';
 
@@ -110,7 +110,7 @@ type Outcome = { status: 'Completed' | 'Failed' | 'Stopped'; reason?: string };
 async function execute(ctx: SageMakerContext, state: ProcessingJobState, dir: string): Promise<Outcome> {
   const inputs = state.ProcessingInputs ?? [];
   const outputs = (state.ProcessingOutputConfig?.Outputs ?? []).map((o) => o.S3Output as ProcessingS3Output);
-  await Promise.all(inputs.map((i) => downloadInput(ctx, i.S3Input?.S3Uri as string, hostPath(dir, i.S3Input?.LocalPath as string))));
+  await settleInOrder(inputs.map((i) => downloadInput(ctx, i.S3Input?.S3Uri as string, hostPath(dir, i.S3Input?.LocalPath as string))));
   await Promise.all(outputs.map((o) => mkdir(hostPath(dir, o.LocalPath as string), { recursive: true })));
   const app = state.AppSpecification as AppSpecification;
   const container = await ctx.runner.start({
@@ -143,7 +143,7 @@ async function runProcessing(ctx: SageMakerContext, name: string): Promise<void>
   try {
     outcome = await execute(ctx, state, dir);
   } catch (error) {
-    const client = error instanceof JobClientError || error instanceof ImageNotFoundError;
+    const client = error instanceof JobClientError || error instanceof ImageError;
     outcome = { status: 'Failed', reason: `${client ? 'ClientError' : 'InternalServerError'}: ${(error as Error).message}` };
   }
   const end = new Date();

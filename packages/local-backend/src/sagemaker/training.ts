@@ -11,7 +11,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import type { SageMakerContext } from './context';
 import { arnOf, parseS3Uri, resourceInUse, s3Join, secondsBetween } from './context';
-import { ImageNotFoundError } from './images';
+import { ImageError } from './images';
 import { algorithmError, JobClientError, prepareTrainingTree, readFailureFile, tarDir } from './job-files';
 import { limitRuntime } from './runtime-limit';
 import { nameRule, patterns, validateRequest, validationError, type FieldRule } from './validate';
@@ -195,7 +195,7 @@ async function runTraining(ctx: SageMakerContext, name: string, trialIndex?: num
     state = await save(transition(state, 'Training', 'Training image download completed. Training in progress.'));
     return await save(await trainAndFinish(ctx, state, dir, trialIndex));
   } catch (error) {
-    const client = error instanceof JobClientError || error instanceof ImageNotFoundError;
+    const client = error instanceof JobClientError || error instanceof ImageError;
     const reason = `${client ? 'ClientError' : 'InternalServerError'}: ${(error as Error).message}`;
     return save(await finish(ctx, state, join(dir, 'opt', 'ml'), 'Failed', 'Failed', reason, false));
   }

@@ -12,7 +12,7 @@ import type {
 import type { SageMakerContext } from './context';
 import { arnOf, parseS3Uri, resourceInUse, s3Join } from './context';
 import { compileFilter } from './filters';
-import { ImageNotFoundError } from './images';
+import { ImageError } from './images';
 import { downloadInput, JobClientError } from './job-files';
 import { readModel } from './models';
 import { startModelServer, stopModelServer, type ModelServer } from './serve';
@@ -146,7 +146,7 @@ function batchEnvironment(state: TransformJobState): Record<string, string> {
 function failureReason(error: unknown): string {
   const message = (error as Error).message;
   if (error instanceof ModelServerError) return `AlgorithmError: ${message}. See job logs for more information`;
-  if (error instanceof JobClientError || error instanceof ImageNotFoundError) return `ClientError: ${message}`;
+  if (error instanceof JobClientError || error instanceof ImageError) return `ClientError: ${message}`;
   return `InternalServerError: ${message}`;
 }
 

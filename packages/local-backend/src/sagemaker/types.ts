@@ -46,6 +46,8 @@ export interface LocalSageMakerOptions {
   /** Multiplies every runtime limit and grace period (0.001 turns an hour into 3.6 s). Default 1. */
   timeScale?: number;
   faults?: SageMakerFaults;
+  /** Where image bundles are cached; default `<root>/.images` (tests share one to bundle once). */
+  imageCacheDir?: string;
   /** How containers are launched; default: bundled JS run as host processes. */
   runner?: ContainerRunner;
 }

@@ -8,11 +8,11 @@ import { evaluateCandidate, type EvaluateCandidateEvent } from './evaluateCandid
 const ROWS = 80;
 type Scorer = (i: number, positive: boolean) => number;
 
-/** Separates the classes well, with some overlap (ROC AUC about 0.95). */
+/** Separates the classes well, with some overlap (ROC AUC 0.91 on these rows). */
 const strong: Scorer = (i, positive) => (positive ? 0.9 - (i % 7) * 0.08 : 0.1 + (i % 9) * 0.06);
-/** Weaker but still useful (ROC AUC about 0.8). */
-const fair: Scorer = (i, positive) => (positive ? 0.75 - (i % 5) * 0.1 : 0.15 + (i % 11) * 0.06);
-/** Unrelated to the label (ROC AUC about 0.5). */
+/** Weaker but still above the floors (ROC AUC 0.87): worse than `strong` by more than the 0.02 margin. */
+const fair: Scorer = (i, positive) => (positive ? 0.8 - (i % 5) * 0.1 : 0.1 + (i % 11) * 0.05);
+/** Unrelated to the label (ROC AUC 0.53). */
 const noise: Scorer = (i) => ((i * 37) % 100) / 100;
 
 const keyOf = (split: string, i: number) => `${split === 'test' ? 1 : 5}${String(i).padStart(4, '0')}`;
@@ -197,7 +197,7 @@ describe('evaluateCandidate', () => {
 
     // Assess
     expect(result.decision).toBe('reject');
-    expect(result.reasons).toContainEqual(expect.stringMatching(/^FAIL champion:roc_auc: /));
+    expect(result.reasons.filter((r) => r.startsWith('FAIL'))).toEqual([expect.stringMatching(/^FAIL champion:roc_auc: /)]);
     expect(result.headline.champion).toBeGreaterThan(result.headline.candidate);
   });
 

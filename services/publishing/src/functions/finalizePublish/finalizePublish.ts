@@ -73,5 +73,5 @@ export async function finalizePublish(state: FinalizePublishEvent, deps: Deps) {
   );
   const crawler = await startCrawler(deps);
   logger.info('published', { runId: state.runId, rows, crawler });
-  return { latestKey: layout.latestPredictions(state.pipeline), prefix: pointer.prefix, rows, crawler };
+  return { latestKey: layout.latestPredictions(state.pipeline), prefix: pointer.prefix, files: pointer.files, rows, crawler };
 }

@@ -1,0 +1,15 @@
+export {
+  BOTOCORE_DATA_DIR,
+  BOTOCORE_PACKAGE,
+  loadServiceModel,
+  modelServiceName,
+  serviceModelsAvailable,
+  ServiceModelNotFoundError,
+  type Operation,
+  type ServiceModel,
+  type Shape,
+  type ShapeRef,
+} from './model';
+export { extendModel, type ModelSupplement } from './extend';
+export { compilePattern, translateJavaPattern, type CompiledPattern } from './pattern';
+export { checkRequest, resolveOperation, validateRequest, type RequestCheck } from './validate';
