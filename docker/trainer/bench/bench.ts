@@ -23,7 +23,9 @@ const root = mkdtempSync(join(tmpdir(), 'trainer-bench-'));
 const quiet = () => undefined;
 
 function report(what: string, count: number, ms: number): void {
-  console.log(`${what.padEnd(34)} ${count.toLocaleString('en')} rows in ${(ms / 1000).toFixed(2)} s = ${Math.round((count / ms) * 1000).toLocaleString('en')} rows/s`);
+  console.log(
+    `${what.padEnd(34)} ${count.toLocaleString('en')} rows in ${(ms / 1000).toFixed(2)} s = ${Math.round((count / ms) * 1000).toLocaleString('en')} rows/s`,
+  );
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -38,7 +40,9 @@ async function main(): Promise<void> {
   mkdirSync(join(root, 'processing', 'input', 'config'), { recursive: true });
   writeFileSync(join(root, 'processing', 'input', 'config', 'pipeline.json'), JSON.stringify(config));
   writeSyntheticDataset(dataset, config, rows);
-  console.log(`dataset: ${rows.toLocaleString('en')} rows, ${(readFileSync(dataset).length / 1e6).toFixed(0)} MB, node ${process.version}`);
+  console.log(
+    `dataset: ${rows.toLocaleString('en')} rows, ${(readFileSync(dataset).length / 1e6).toFixed(0)} MB, node ${process.version}`,
+  );
 
   const [ours, oursMs] = await timed(async () => {
     let n = 0;
@@ -65,7 +69,10 @@ async function main(): Promise<void> {
   mkdirSync(join(root, 'input', 'config'), { recursive: true });
   writeFileSync(join(root, 'input', 'data', 'config', 'pipeline.json'), JSON.stringify(config));
 
-  for (const hp of [{ model: 'gbt', n_estimators: '50', max_depth: '3' }, { model: 'logistic', l2: '1' }]) {
+  for (const hp of [
+    { model: 'gbt', n_estimators: '50', max_depth: '3' },
+    { model: 'logistic', l2: '1' },
+  ]) {
     writeFileSync(join(root, 'input', 'config', 'hyperparameters.json'), JSON.stringify(hp));
     const lines: string[] = [];
     const [outcome, trainMs] = await timed(() => runTrain(root, (l) => lines.push(l)));
@@ -74,7 +81,9 @@ async function main(): Promise<void> {
   }
 
   const model = await loadModel(join(root, 'model', 'model.json'));
-  const score = readFileSync(join(out, 'transform', 'score', 'score.csv'), 'utf8').split('\n').filter((l) => l !== '');
+  const score = readFileSync(join(out, 'transform', 'score', 'score.csv'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   const inputs = score.map((l) => l.slice(l.indexOf(',') + 1));
   const bodies: string[] = [];
   let body = '';
@@ -92,7 +101,11 @@ async function main(): Promise<void> {
   const { server, port } = await startServer(model, { ...options, port: 0, host: '127.0.0.1', maxBodyBytes: 1e8 });
   const [, httpMs] = await timed(async () => {
     for (const body of bodies) {
-      const response = await fetch(`http://127.0.0.1:${port}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body });
+      const response = await fetch(`http://127.0.0.1:${port}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body,
+      });
       if (!response.ok) throw new Error(await response.text());
       await response.text();
     }

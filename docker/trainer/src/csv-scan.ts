@@ -60,7 +60,14 @@ export function fastNumber(text: string, start: number, end: number): number {
   return sign === 45 ? -x : x;
 }
 
-function matchLevel(model: CompiledModel, slot: number, levels: readonly string[], text: string, start: number, end: number): number {
+function matchLevel(
+  model: CompiledModel,
+  slot: number,
+  levels: readonly string[],
+  text: string,
+  start: number,
+  end: number,
+): number {
   const length = end - start;
   if (length === 0) return -1;
   if (levels.length > 16) return model.levelOf(slot, text.slice(start, end));
@@ -78,7 +85,15 @@ function fieldEnd(text: string, from: number, end: number): number {
   return i;
 }
 
-function scanLine(model: CompiledModel, text: string, start: number, end: number, line: number, index: Int32Array, value: Float64Array): void {
+function scanLine(
+  model: CompiledModel,
+  text: string,
+  start: number,
+  end: number,
+  line: number,
+  index: Int32Array,
+  value: Float64Array,
+): void {
   const width = model.width;
   const levelLists = model.levelLists;
   let p = start;
@@ -106,7 +121,13 @@ function scanLine(model: CompiledModel, text: string, start: number, end: number
  * `index` / `value`. Same results as CsvParser + CompiledModel.encodeFields (BOM stripped, CRLF accepted, blank
  * lines skipped, 1-based line numbers in errors), without allocating per field.
  */
-export function scanPlainCsv(model: CompiledModel, text: string, index: Int32Array, value: Float64Array, onRow: () => void): void {
+export function scanPlainCsv(
+  model: CompiledModel,
+  text: string,
+  index: Int32Array,
+  value: Float64Array,
+  onRow: () => void,
+): void {
   const length = text.length;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 0;

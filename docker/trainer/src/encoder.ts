@@ -5,8 +5,7 @@ import type { RawColumn, RawTable } from './table';
  * Category: one 0/1 column per level seen in training; unknown or empty value → all zero.
  */
 export type FeatureEncoder =
-  | { name: string; kind: 'numeric'; mean: number; scale: number }
-  | { name: string; kind: 'category'; levels: string[] };
+  { name: string; kind: 'numeric'; mean: number; scale: number } | { name: string; kind: 'category'; levels: string[] };
 
 /**
  * Encoded rows in "slot" form: one slot per input column, holding the index of its (single) non-zero encoded
@@ -62,7 +61,13 @@ export function featureToInput(encoders: readonly FeatureEncoder[]): Int32Array 
   return Int32Array.from(encoders.flatMap((e, j) => (e.kind === 'numeric' ? [j] : e.levels.map(() => j))));
 }
 
-function encodeColumn(column: RawColumn, encoder: FeatureEncoder, offset: number, out: EncodedRows, slot: number): void {
+function encodeColumn(
+  column: RawColumn,
+  encoder: FeatureEncoder,
+  offset: number,
+  out: EncodedRows,
+  slot: number,
+): void {
   const { rows, width, index, value } = out;
   if (column.kind === 'numeric' && encoder.kind === 'numeric') {
     // Same arithmetic as CompiledModel.setNumeric, so training and serving encode bit for bit alike.
@@ -73,7 +78,8 @@ function encodeColumn(column: RawColumn, encoder: FeatureEncoder, offset: number
     }
     return;
   }
-  if (column.kind !== 'category' || encoder.kind !== 'category') throw new Error(`column ${column.name}: kind mismatch`);
+  if (column.kind !== 'category' || encoder.kind !== 'category')
+    throw new Error(`column ${column.name}: kind mismatch`);
   const levelOf = new Map(encoder.levels.map((level, k) => [level, k]));
   const codeToLevel = Int32Array.from(column.dictionary, (text) => levelOf.get(text) ?? -1);
   // A column with no level at all points its (always zero) slot at feature 0, which always exists.

@@ -116,10 +116,13 @@ export function gbtExplain(
   for (const tree of trees) {
     let node = 0;
     for (let f = tree.feature[0] as number; f >= 0; f = tree.feature[node] as number) {
-      const child = ((x[f] as number) <= (tree.threshold[node] as number) ? tree.left[node] : tree.right[node]) as number;
+      const child = (
+        (x[f] as number) <= (tree.threshold[node] as number) ? tree.left[node] : tree.right[node]
+      ) as number;
       if (contributions !== undefined) {
         const slot = slotOf[f] as number;
-        contributions[slot] = (contributions[slot] as number) + (tree.value[child] as number) - (tree.value[node] as number);
+        contributions[slot] =
+          (contributions[slot] as number) + (tree.value[child] as number) - (tree.value[node] as number);
       }
       node = child;
     }

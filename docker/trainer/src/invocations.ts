@@ -126,7 +126,11 @@ export interface JsonPrediction {
  * Scores an `application/json` body `{ "instances": [ { column: value } ] }` with all contributions.
  * Throws a RowError (instance number, 1-based) or a ZodError on a malformed request.
  */
-export function scoreJson(model: CompiledModel, body: unknown, options: ScoringOptions): { predictions: JsonPrediction[] } {
+export function scoreJson(
+  model: CompiledModel,
+  body: unknown,
+  options: ScoringOptions,
+): { predictions: JsonPrediction[] } {
   const request = JsonRequestSchema.parse(body);
   const width = model.width;
   const index = new Int32Array(width);
@@ -137,7 +141,12 @@ export function scoreJson(model: CompiledModel, body: unknown, options: ScoringO
     const probability = sigmoid(model.explain(index, value, contributions));
     const byName: Record<string, number> = {};
     model.inputColumns.forEach((name, s) => (byName[name] = contributions[s] as number));
-    return { probability, label: probability >= options.threshold ? 1 : 0, contributions: byName, baseValue: model.baseValue };
+    return {
+      probability,
+      label: probability >= options.threshold ? 1 : 0,
+      contributions: byName,
+      baseValue: model.baseValue,
+    };
   });
   return { predictions };
 }

@@ -218,7 +218,8 @@ export function logisticLogits(data: EncodedRows, intercept: number, weights: Fl
   const out = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     let eta = intercept;
-    for (let s = i * width, e = s + width; s < e; s++) eta += (weights[index[s] as number] as number) * (value[s] as number);
+    for (let s = i * width, e = s + width; s < e; s++)
+      eta += (weights[index[s] as number] as number) * (value[s] as number);
     out[i] = eta;
   }
   return out;

@@ -83,7 +83,9 @@ export class CompiledModel {
     this.levelMaps = encoders.map((e) => (e.kind === 'category' ? new Map(e.levels.map((l, k) => [l, k])) : undefined));
     this.offsets = Int32Array.from(encodedOffsets(encoders));
     // Unknown level: the slot points at its first level with value 0, or at feature 0 when it has no level at all.
-    this.fallback = Int32Array.from(encoders, (e, slot) => (e.kind === 'category' && e.levels.length === 0 ? 0 : (this.offsets[slot] as number)));
+    this.fallback = Int32Array.from(encoders, (e, slot) =>
+      e.kind === 'category' && e.levels.length === 0 ? 0 : (this.offsets[slot] as number),
+    );
     this.dense = new Float64Array(artifact.featureNames.length);
     this.slotOf = featureToInput(encoders);
     this.weights = artifact.modelType === 'logistic' ? Float64Array.from(artifact.logistic.weights) : undefined;
@@ -178,7 +180,9 @@ export async function loadModel(path: string): Promise<CompiledModel> {
   }
   const parsed = ModelArtifactSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ModelFormatError(`${path} is not a model written by this trainer: ${parsed.error.issues[0]?.message ?? ''}`);
+    throw new ModelFormatError(
+      `${path} is not a model written by this trainer: ${parsed.error.issues[0]?.message ?? ''}`,
+    );
   }
   return new CompiledModel(parsed.data);
 }

@@ -33,7 +33,11 @@ export type MlPaths = ReturnType<typeof mlPaths>;
  */
 export function channelCsv(dir: string, options: { preferred?: string; optional?: boolean } = {}): string | undefined {
   if (options.preferred !== undefined && existsSync(join(dir, options.preferred))) return join(dir, options.preferred);
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.csv')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.toLowerCase().endsWith('.csv'))
+        .sort()
+    : [];
   if (files.length === 0) {
     if (options.optional === true) return undefined;
     throw new InputError(`no CSV file in ${dir}`);

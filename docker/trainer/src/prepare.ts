@@ -45,7 +45,10 @@ function labelOf(target: string | undefined, config: PipelineConfig, line: numbe
   const { dataset } = config;
   if (target === dataset.positiveLabel) return 1;
   if (target === dataset.negativeLabel) return 0;
-  throw new RowError(line, `target ${dataset.target} is "${target}", neither "${dataset.positiveLabel}" nor "${dataset.negativeLabel}"`);
+  throw new RowError(
+    line,
+    `target ${dataset.target} is "${target}", neither "${dataset.positiveLabel}" nor "${dataset.negativeLabel}"`,
+  );
 }
 
 class PrepareOutputs {
@@ -71,7 +74,13 @@ class PrepareOutputs {
   }
 
   close(): void {
-    for (const w of [...Object.values(this.data), ...Object.values(this.evaluation), ...Object.values(this.labels), this.score]) w.close();
+    for (const w of [
+      ...Object.values(this.data),
+      ...Object.values(this.evaluation),
+      ...Object.values(this.labels),
+      this.score,
+    ])
+      w.close();
   }
 }
 
@@ -80,10 +89,18 @@ interface Counts {
   positives: PerSplit;
 }
 
-async function splitDataset(path: string, config: PipelineConfig, out: PrepareOutputs, alsoScore: boolean): Promise<Counts> {
+async function splitDataset(
+  path: string,
+  config: PipelineConfig,
+  out: PrepareOutputs,
+  alsoScore: boolean,
+): Promise<Counts> {
   const { dataset, split } = config;
   const selected = [dataset.rowKey, ...featureColumns(config)];
-  const counts: Counts = { rows: { train: 0, validation: 0, test: 0 }, positives: { train: 0, validation: 0, test: 0 } };
+  const counts: Counts = {
+    rows: { train: 0, validation: 0, test: 0 },
+    positives: { train: 0, validation: 0, test: 0 },
+  };
   let positions: number[] | undefined;
   let width = 0;
   let targetAt = -1;
@@ -164,7 +181,9 @@ export async function runPrepare(mlRoot: string, print: (line: string) => void):
   }
   const total = counts.rows.train + counts.rows.validation + counts.rows.test;
   const seconds = (Date.now() - started) / 1000;
-  print(`prepare: ${total} rows (train=${counts.rows.train} validation=${counts.rows.validation} test=${counts.rows.test}) in ${seconds.toFixed(2)} s`);
+  print(
+    `prepare: ${total} rows (train=${counts.rows.train} validation=${counts.rows.validation} test=${counts.rows.test}) in ${seconds.toFixed(2)} s`,
+  );
   checkClasses(counts);
   const rate = (s: SplitName) => counts.positives[s] / counts.rows[s];
   const summary: PrepareSummary = {

@@ -69,7 +69,11 @@ function send(response: ServerResponse, status: number, contentType: string, bod
   response.end(body);
 }
 
-async function invocations(model: CompiledModel, options: ServeOptions, request: IncomingMessage): Promise<[string, string | Buffer]> {
+async function invocations(
+  model: CompiledModel,
+  options: ServeOptions,
+  request: IncomingMessage,
+): Promise<[string, string | Buffer]> {
   const type = (request.headers['content-type'] ?? 'text/csv').split(';')[0]?.trim().toLowerCase();
   const body = await readBody(request, options.maxBodyBytes);
   if (type === 'text/csv') return ['text/csv', scoreCsv(model, body, options)];
@@ -89,7 +93,10 @@ function errorStatus(error: unknown): [number, string] {
   if (error instanceof HttpError) return [error.status, error.message];
   if (error instanceof RowError || error instanceof CsvFormatError) return [400, error.message];
   if (error instanceof ZodError) {
-    return [400, `invalid request: ${error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`];
+    return [
+      400,
+      `invalid request: ${error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    ];
   }
   return [500, `internal error: ${(error as Error).message ?? String(error)}`];
 }
@@ -98,15 +105,23 @@ function errorStatus(error: unknown): [number, string] {
  * The SageMaker inference protocol over node:http: GET /ping, POST /invocations (text/csv, application/json),
  * GET /execution-parameters for batch transform. Resolves once listening, with the bound port.
  */
-export async function startServer(model: CompiledModel, options: ServeOptions): Promise<{ server: Server; port: number }> {
-  const executionParameters = JSON.stringify({ MaxConcurrentTransforms: 1, BatchStrategy: 'MULTI_RECORD', MaxPayloadInMB: 6 });
+export async function startServer(
+  model: CompiledModel,
+  options: ServeOptions,
+): Promise<{ server: Server; port: number }> {
+  const executionParameters = JSON.stringify({
+    MaxConcurrentTransforms: 1,
+    BatchStrategy: 'MULTI_RECORD',
+    MaxPayloadInMB: 6,
+  });
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/ping') return send(response, 200, 'text/plain', 'ok');
     if (request.method === 'GET' && path === '/execution-parameters') {
       return send(response, 200, 'application/json', executionParameters);
     }
-    if (request.method !== 'POST' || path !== '/invocations') return send(response, 404, 'text/plain', `no route ${request.method} ${path}`);
+    if (request.method !== 'POST' || path !== '/invocations')
+      return send(response, 404, 'text/plain', `no route ${request.method} ${path}`);
     invocations(model, options, request).then(
       ([type, body]) => send(response, 200, type, body),
       (error: unknown) => {

@@ -37,7 +37,12 @@ export function datasetSpec(config: PipelineConfig): DatasetSpec {
     if (column === undefined) throw new InputError(`feature column ${name} is not declared`);
     return { name, kind: column.type === 'category' ? 'category' : 'numeric', required: column.required };
   });
-  return { columns, target: dataset.target, positiveLabel: dataset.positiveLabel, negativeLabel: dataset.negativeLabel };
+  return {
+    columns,
+    target: dataset.target,
+    positiveLabel: dataset.positiveLabel,
+    negativeLabel: dataset.negativeLabel,
+  };
 }
 
 /** A number from a CSV field; '' is missing (NaN). Throws on anything else that is not a finite number. */
@@ -118,7 +123,11 @@ export async function loadTable(path: string, spec: DatasetSpec): Promise<RawTab
     const label = fields[targetPosition];
     if (label === spec.positiveLabel) labels.push(1);
     else if (label === spec.negativeLabel) labels.push(0);
-    else throw new RowError(line, `target ${spec.target} is "${label}", neither "${spec.positiveLabel}" nor "${spec.negativeLabel}"`);
+    else
+      throw new RowError(
+        line,
+        `target ${spec.target} is "${label}", neither "${spec.positiveLabel}" nor "${spec.negativeLabel}"`,
+      );
     for (const reader of readers) reader.read(fields, line);
   });
   if (readers === undefined) throw new InputError(`${path} is empty (no header)`);

@@ -50,7 +50,11 @@ function fitModelPart(encoded: EncodedRows, table: RawTable, hp: Hyperparameters
   if (hp.model === 'logistic') {
     const fit = fitLogistic(encoded, table.labels, slotOf.length, hp.l2);
     const weights = Array.from(fit.weights);
-    return { modelType: 'logistic', baseValue: fit.intercept, logistic: { intercept: fit.intercept, weights, l2: hp.l2, iterations: fit.iterations } };
+    return {
+      modelType: 'logistic',
+      baseValue: fit.intercept,
+      logistic: { intercept: fit.intercept, weights, l2: hp.l2, iterations: fit.iterations },
+    };
   }
   const fit = fitGbt(encoded, table.labels, slotOf, {
     nEstimators: hp.n_estimators,
@@ -60,14 +64,23 @@ function fitModelPart(encoded: EncodedRows, table: RawTable, hp: Hyperparameters
     subsample: hp.subsample,
     seed: hp.seed,
   });
-  return { modelType: 'gbt', baseValue: gbtBaseValue(fit.prior, fit.trees), gbt: { prior: fit.prior, learningRate: hp.learning_rate, trees: fit.trees } };
+  return {
+    modelType: 'gbt',
+    baseValue: gbtBaseValue(fit.prior, fit.trees),
+    gbt: { prior: fit.prior, learningRate: hp.learning_rate, trees: fit.trees },
+  };
 }
 
 /**
  * Fits encoders and the model on `train`, scores `validation`, and returns the artifact with its metrics. Pure (no I/O).
  * @example const { artifact, metrics } = trainModel(train, validation, spec, parseHyperparameters({ model: 'gbt' }))
  */
-export function trainModel(train: RawTable, validation: RawTable, spec: DatasetSpec, hp: Hyperparameters): TrainOutcome {
+export function trainModel(
+  train: RawTable,
+  validation: RawTable,
+  spec: DatasetSpec,
+  hp: Hyperparameters,
+): TrainOutcome {
   const positives = countPositives(train.labels);
   if (positives === 0 || positives === train.rows) throw new InputError('the training data holds only one class');
   const encoders = fitEncoders(train);

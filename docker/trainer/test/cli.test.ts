@@ -23,7 +23,10 @@ interface Run {
 }
 
 function start(command: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [bundle, ...command], { env: { ...process.env, ML_ROOT: root, ...env }, stdio: 'pipe' });
+  const child = spawn(process.execPath, [bundle, ...command], {
+    env: { ...process.env, ML_ROOT: root, ...env },
+    stdio: 'pipe',
+  });
   children.push(child);
   return child;
 }
@@ -66,7 +69,10 @@ function setUpTraining(hyperparameters: Record<string, string>): void {
   }
   mkdirSync(join(root, 'input', 'data', 'config'), { recursive: true });
   mkdirSync(join(root, 'input', 'config'), { recursive: true });
-  cpSync(join(root, 'processing', 'input', 'config', 'pipeline.json'), join(root, 'input', 'data', 'config', 'pipeline.json'));
+  cpSync(
+    join(root, 'processing', 'input', 'config', 'pipeline.json'),
+    join(root, 'input', 'data', 'config', 'pipeline.json'),
+  );
   writeFileSync(join(root, 'input', 'config', 'hyperparameters.json'), JSON.stringify(hyperparameters));
 }
 
@@ -109,12 +115,30 @@ describe('main.mjs (bundled)', () => {
     expect(metric('validation:auc')).toBeGreaterThan(0.65);
     expect(metric('validation:logloss')).toBeLessThan(0.69);
     const model = JSON.parse(readFileSync(join(root, 'model', 'model.json'), 'utf8'));
-    expect(model).toMatchObject({ modelType: 'logistic', inputColumns: ['Age', 'Income', 'Dept', 'OverTime', 'Rating'] });
-    expect(model.featureNames).toEqual(['Age', 'Income', 'Dept=HR', 'Dept=R&D', 'Dept=Sales', 'OverTime=No', 'OverTime=Yes', 'Rating']);
+    expect(model).toMatchObject({
+      modelType: 'logistic',
+      inputColumns: ['Age', 'Income', 'Dept', 'OverTime', 'Rating'],
+    });
+    expect(model.featureNames).toEqual([
+      'Age',
+      'Income',
+      'Dept=HR',
+      'Dept=R&D',
+      'Dept=Sales',
+      'OverTime=No',
+      'OverTime=Yes',
+      'Rating',
+    ]);
   });
 
   it('serve answers /ping and /invocations on an ephemeral port', async () => {
-    const server = start(['serve'], { SAGEMAKER_BIND_TO_PORT: '0', SERVE_HOST: '127.0.0.1', MODEL_VERSION: '3', RUN_ID: 'run-9', TOP_K: '2' });
+    const server = start(['serve'], {
+      SAGEMAKER_BIND_TO_PORT: '0',
+      SERVE_HOST: '127.0.0.1',
+      MODEL_VERSION: '3',
+      RUN_ID: 'run-9',
+      TOP_K: '2',
+    });
     const port = Number((await waitFor(server, /listening on port (\d+)/))[1]);
     const url = `http://127.0.0.1:${port}`;
 
@@ -129,7 +153,11 @@ describe('main.mjs (bundled)', () => {
     expect(rows).toHaveLength(lines.length);
     expect(rows[0]).toMatch(/^0\.\d+,[01],3,run-9,\w+,-?[\d.]+,\w+,-?[\d.]+$/);
 
-    const bad = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: '30,4000,HR,No,2\n30,4000,HR\n' });
+    const bad = await fetch(`${url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: '30,4000,HR,No,2\n30,4000,HR\n',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toBe('line 2: expected 5 columns (Age,Income,Dept,OverTime,Rating), got 3');
 
@@ -139,13 +167,28 @@ describe('main.mjs (bundled)', () => {
       body: JSON.stringify({ instances: [{ Age: 30, Income: 4000, Dept: 'Legal', OverTime: 'Yes' }] }),
     });
     expect(json.status).toBe(200);
-    const [prediction] = ((await json.json()) as { predictions: { probability: number; baseValue: number; contributions: Record<string, number> }[] }).predictions;
+    const [prediction] = (
+      (await json.json()) as {
+        predictions: { probability: number; baseValue: number; contributions: Record<string, number> }[];
+      }
+    ).predictions;
     expect(prediction!.contributions.Dept).toBe(0);
     const sum = Object.values(prediction!.contributions).reduce((a, b) => a + b, prediction!.baseValue);
     expect(Math.abs(sum - Math.log(prediction!.probability / (1 - prediction!.probability)))).toBeLessThan(1e-9);
 
-    expect((await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' })).status).toBe(400);
-    expect((await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' })).status).toBe(415);
+    expect(
+      (
+        await fetch(`${url}/invocations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }))
+        .status,
+    ).toBe(415);
     expect((await fetch(`${url}/nowhere`)).status).toBe(404);
 
     server.kill('SIGTERM');
@@ -170,7 +213,10 @@ describe('main.mjs (bundled)', () => {
   });
 
   it('prepare exits 1 with the reason on stderr when a split lacks a class', async () => {
-    writeFileSync(join(root, 'processing', 'input', 'data', 'dataset.csv'), 'Id,Left,Age,Income,Dept,OverTime\n1,No,30,1,HR,No\n2,No,31,2,HR,No\n');
+    writeFileSync(
+      join(root, 'processing', 'input', 'data', 'dataset.csv'),
+      'Id,Left,Age,Income,Dept,OverTime\n1,No,30,1,HR,No\n2,No,31,2,HR,No\n',
+    );
     const result = await run(['prepare']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/prepare failed: InputError: every split needs at least one row of each class/);

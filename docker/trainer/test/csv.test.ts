@@ -45,7 +45,10 @@ describe('CsvParser', () => {
   });
 
   it('reads a last line without a line break', () => {
-    expect(parseAll('a,b\n1,2').map((r) => r.fields)).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parseAll('a,b\n1,2').map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
   });
 
   it('rejects an unterminated quote and text after a closing quote, naming the line', () => {

@@ -28,14 +28,21 @@ function xorCsv(rows: number, seed: number): string {
     const x = random() * 2 - 1;
     const z = random() * 2 - 1;
     const colour = ['red', 'green', 'blue'][i % 3] as string;
-    const y = (x * z > 0) !== random() < 0.1 ? 1 : 0;
+    const y = x * z > 0 !== random() < 0.1 ? 1 : 0;
     lines.push(`${x.toFixed(4)},${z.toFixed(4)},${colour},${y}`);
   }
   return lines.join('\n');
 }
 
 const gbt = (extra: Record<string, string> = {}) =>
-  parseHyperparameters({ model: 'gbt', n_estimators: '60', max_depth: '3', learning_rate: '0.2', min_samples_leaf: '10', ...extra });
+  parseHyperparameters({
+    model: 'gbt',
+    n_estimators: '60',
+    max_depth: '3',
+    learning_rate: '0.2',
+    min_samples_leaf: '10',
+    ...extra,
+  });
 
 describe('gradient-boosted trees', () => {
   it('learns a nonlinear problem a linear model cannot, beating the prior on validation', async () => {
@@ -61,7 +68,11 @@ describe('gradient-boosted trees', () => {
     const magnitude = new Float64Array(model.width);
     for (let i = 0; i < 300; i++) {
       const at = i * rows.width;
-      const raw = model.explain(rows.index.subarray(at, at + rows.width), rows.value.subarray(at, at + rows.width), contributions);
+      const raw = model.explain(
+        rows.index.subarray(at, at + rows.width),
+        rows.value.subarray(at, at + rows.width),
+        contributions,
+      );
       const sum = contributions.reduce((a, b) => a + b, artifact.baseValue);
       expect(Math.abs(sum - raw)).toBeLessThan(1e-9);
       const p = sigmoid(raw);
@@ -84,7 +95,12 @@ describe('gradient-boosted trees', () => {
       subsample: 0.7,
       seed: 9,
     });
-    const { artifact } = trainModel(train, train, spec, gbt({ n_estimators: '20', learning_rate: '0.3', min_samples_leaf: '5', subsample: '0.7', seed: '9' }));
+    const { artifact } = trainModel(
+      train,
+      train,
+      spec,
+      gbt({ n_estimators: '20', learning_rate: '0.3', min_samples_leaf: '5', subsample: '0.7', seed: '9' }),
+    );
     const served = scoreEncoded(new CompiledModel(artifact), rows);
     served.forEach((logit, i) => expect(logit).toBeCloseTo(fit.trainLogits[i]!, 10));
     expect(gbtBaseValue(fit.prior, fit.trees)).toBeCloseTo(artifact.baseValue, 12);
@@ -103,9 +119,19 @@ describe('gradient-boosted trees', () => {
     const train = await tableFromCsv(xorCsv(1000, 6), spec);
     const { encoders, rows } = encoded(train);
     const params = { maxDepth: 2, learningRate: 0.1, minSamplesLeaf: 10, subsample: 1, seed: 1 };
-    const losses = [1, 10, 40].map((n) => logLossFromLogits(fitGbt(rows, train.labels, featureToInput(encoders), { ...params, nEstimators: n }).trainLogits, train.labels));
+    const losses = [1, 10, 40].map((n) =>
+      logLossFromLogits(
+        fitGbt(rows, train.labels, featureToInput(encoders), { ...params, nEstimators: n }).trainLogits,
+        train.labels,
+      ),
+    );
     expect(losses[1]).toBeLessThan(losses[0]!);
     expect(losses[2]).toBeLessThan(losses[1]!);
-    expect(rocAuc(fitGbt(rows, train.labels, featureToInput(encoders), { ...params, nEstimators: 40 }).trainLogits, train.labels)).toBeGreaterThan(0.8);
+    expect(
+      rocAuc(
+        fitGbt(rows, train.labels, featureToInput(encoders), { ...params, nEstimators: 40 }).trainLogits,
+        train.labels,
+      ),
+    ).toBeGreaterThan(0.8);
   });
 });

@@ -17,7 +17,14 @@ describe('parseHyperparameters', () => {
   });
 
   it('reads SageMaker strings (numbers tolerated) and ignores platform names', () => {
-    const h = parseHyperparameters({ model: 'gbt', n_estimators: '250', learning_rate: 0.05, subsample: ' 0.8 ', _tuning_objective_metric: 'validation:auc', sagemaker_program: 'x' });
+    const h = parseHyperparameters({
+      model: 'gbt',
+      n_estimators: '250',
+      learning_rate: 0.05,
+      subsample: ' 0.8 ',
+      _tuning_objective_metric: 'validation:auc',
+      sagemaker_program: 'x',
+    });
     expect(h).toMatchObject({ model: 'gbt', n_estimators: 250, learning_rate: 0.05, subsample: 0.8 });
   });
 

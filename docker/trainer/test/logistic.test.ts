@@ -57,7 +57,11 @@ describe('logistic contributions', () => {
     const contributions = new Float64Array(model.width);
     for (let i = 0; i < rows.rows; i++) {
       const at = i * rows.width;
-      const logit = model.explain(rows.index.subarray(at, at + rows.width), rows.value.subarray(at, at + rows.width), contributions);
+      const logit = model.explain(
+        rows.index.subarray(at, at + rows.width),
+        rows.value.subarray(at, at + rows.width),
+        contributions,
+      );
       const p = sigmoid(logit);
       const sum = contributions.reduce((a, b) => a + b, artifact.baseValue);
       expect(Math.abs(sum - Math.log(p / (1 - p)))).toBeLessThan(1e-9);

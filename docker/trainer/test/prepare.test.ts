@@ -92,7 +92,8 @@ describe('prepare', () => {
     await runPrepare(second, quiet);
     const splitOf = (root: string) => {
       const map = new Map<string, string>();
-      for (const split of ['train', 'validation', 'test']) for (const row of records(output(root, `${split}/data.csv`)).slice(1)) map.set(row[0]!, split);
+      for (const split of ['train', 'validation', 'test'])
+        for (const row of records(output(root, `${split}/data.csv`)).slice(1)) map.set(row[0]!, split);
       return map;
     };
     const a = splitOf(first);
@@ -121,7 +122,11 @@ describe('prepare', () => {
   });
 
   it('fails on an unknown label or a required column missing, naming the file and line', async () => {
-    await expect(runPrepare(setUp('Id,Left,Age,Income,Dept,OverTime\n1,Maybe,30,1,HR,No\n'), quiet)).rejects.toThrow(/employees.csv: line 2: target Left is "Maybe"/);
-    await expect(runPrepare(setUp('Id,Left,Age,Income,Dept\n1,Yes,30,1,HR\n'), quiet)).rejects.toThrow(/column OverTime is missing/);
+    await expect(runPrepare(setUp('Id,Left,Age,Income,Dept,OverTime\n1,Maybe,30,1,HR,No\n'), quiet)).rejects.toThrow(
+      /employees.csv: line 2: target Left is "Maybe"/,
+    );
+    await expect(runPrepare(setUp('Id,Left,Age,Income,Dept\n1,Yes,30,1,HR\n'), quiet)).rejects.toThrow(
+      /column OverTime is missing/,
+    );
   });
 });

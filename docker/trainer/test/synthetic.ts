@@ -53,7 +53,13 @@ export function toyCsv(rows: number, seed = 1, firstId = 1): string {
     const dept = DEPTS[Math.floor(random() * DEPTS.length)] as string;
     const overtime = random() < 0.3 ? 'Yes' : 'No';
     const rating = 1 + Math.floor(random() * 4);
-    const logit = -1 - 0.06 * (age - 40) - 0.0003 * (income - 6000) + (overtime === 'Yes' ? 1.6 : 0) + (dept === 'Sales' ? 0.7 : 0) - 0.3 * (rating - 2.5);
+    const logit =
+      -1 -
+      0.06 * (age - 40) -
+      0.0003 * (income - 6000) +
+      (overtime === 'Yes' ? 1.6 : 0) +
+      (dept === 'Sales' ? 0.7 : 0) -
+      0.3 * (rating - 2.5);
     const left = random() < 1 / (1 + Math.exp(-logit)) ? 'Yes' : 'No';
     const note = NOTES[i % NOTES.length] as string;
     const ratingText = i % 7 === 3 ? '' : String(rating);
@@ -71,7 +77,9 @@ export function writeSyntheticDataset(path: string, config: PipelineConfig, rows
   const { dataset } = config;
   const names = Object.keys(dataset.columns);
   const features = new Set(featureColumns(config));
-  const levels = new Map(names.map((n, k) => [n, Array.from({ length: 2 + (k % 8) }, (_, l) => `${n.slice(0, 3)}${l}`)]));
+  const levels = new Map(
+    names.map((n, k) => [n, Array.from({ length: 2 + (k % 8) }, (_, l) => `${n.slice(0, 3)}${l}`)]),
+  );
   const effects = new Map(names.map((n) => [n, Array.from({ length: 10 }, () => (random() - 0.5) * 0.8)]));
   /** A value for column `name` and its effect on the logit. */
   const draw = (name: string): [string, number] => {
@@ -82,7 +90,10 @@ export function writeSyntheticDataset(path: string, config: PipelineConfig, rows
       const k = Math.floor(random() * options.length);
       return [options[k] as string, weight * (effect[k] as number)];
     }
-    const x = dataset.columns[name]?.type === 'integer' ? Math.floor(random() * 100) : Math.round((50 + 15 * gaussian(random)) * 1000) / 1000;
+    const x =
+      dataset.columns[name]?.type === 'integer'
+        ? Math.floor(random() * 100)
+        : Math.round((50 + 15 * gaussian(random)) * 1000) / 1000;
     return [String(x), (weight * (effect[0] as number) * (x - 50)) / 25];
   };
   const out = new LineWriter(path);
@@ -99,7 +110,8 @@ export function writeSyntheticDataset(path: string, config: PipelineConfig, rows
       values.push(value);
       logit += effect;
     }
-    values[names.indexOf(dataset.target)] = random() < 1 / (1 + Math.exp(-logit)) ? dataset.positiveLabel : dataset.negativeLabel;
+    values[names.indexOf(dataset.target)] =
+      random() < 1 / (1 + Math.exp(-logit)) ? dataset.positiveLabel : dataset.negativeLabel;
     out.write(values.join(','));
   }
   out.close();

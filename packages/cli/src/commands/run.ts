@@ -1,0 +1,75 @@
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { repoRoot } from '@mlops/local-backend';
+import { openLocalCloud, runPipeline, summarize, type RunStatus, type RunSummary } from '@mlops/local-runner';
+import { humanSummary } from '../human';
+import { captureFunctionLogs, progressPrinter } from '../output';
+import { ensureSampleData } from '../sample';
+
+/** Exit codes: 0 published, 3 rejected by the gate (champion kept), 2 invalid data, 1 failure. */
+export const EXIT_CODES: Record<RunStatus, number> = { published: 0, rejected: 3, 'invalid-data': 2, failed: 1 };
+
+interface RunFlags {
+  pipeline: string;
+  data: string;
+  score?: string;
+  workdir: string;
+  json?: boolean;
+  trace?: string;
+}
+
+async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
+  const workdir = resolve(flags.workdir);
+  const logs = captureFunctionLogs(join(workdir, 'logs', 'functions.log'), verbose);
+  const out = flags.json ? process.stderr : process.stdout;
+  if (!flags.json) out.write(`mlops: running ${flags.pipeline} on ${flags.data} (workdir ${workdir})\n`);
+  const started = Date.now();
+  try {
+    const outcome = await runPipeline({
+      pipeline: flags.pipeline,
+      data: flags.data,
+      score: flags.score,
+      workdir,
+      trace: flags.trace,
+      onEvent: flags.json ? undefined : progressPrinter(process.stdout),
+    });
+    const { cloud } = await openLocalCloud(workdir);
+    const summary: RunSummary & { wallMs: number } = { ...(await summarize(outcome, cloud)), wallMs: Date.now() - started };
+    await writeFile(join(workdir, 'last-run.json'), JSON.stringify(summary, null, 2));
+    if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else out.write(`${humanSummary(summary)}\n  (${summary.wallMs} ms wall, logs: ${join(workdir, 'logs', 'functions.log')})\n`);
+    return EXIT_CODES[outcome.status];
+  } finally {
+    logs.end();
+  }
+}
+
+/** `mlops run` and `mlops start` (the main job on the bundled sample). */
+export function registerRun(program: Command, verbose: () => boolean): void {
+  program
+    .command('run')
+    .description('run a pipeline end to end locally')
+    .requiredOption('--pipeline <config.yml>', 'pipeline config')
+    .requiredOption('--data <train.csv>', 'training dataset (uploaded under <pipeline>/incoming/)')
+    .option('--score <score.csv>', 'rows to score after acceptance (default: the dataset itself)')
+    .option('--workdir <dir>', 'local cloud and outputs; reuse it to keep the registry and champion', '.work')
+    .option('--json', 'print one JSON object on stdout (logs go to stderr)')
+    .option('--trace <file.jsonl>', 'write every AWS SDK command the handlers issued')
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await runCommand(flags, verbose());
+    });
+  program
+    .command('start')
+    .description('the main job: generate the sample data if absent and run the attrition pipeline')
+    .option('--workdir <dir>', 'workdir', '.work')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (flags: { workdir: string; json?: boolean }) => {
+      const root = repoRoot();
+      const sample = await ensureSampleData(join(root, 'data', 'sample'));
+      process.exitCode = await runCommand(
+        { pipeline: join(root, 'pipelines', 'attrition.yml'), data: sample.train, score: sample.score, workdir: flags.workdir, json: flags.json },
+        verbose(),
+      );
+    });
+}
