@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { parsePipelineConfig, type PipelineConfig } from '@mlops/core';
-import { evaluateDataset, parseDqdl } from '@mlops/data-quality';
+import { builtinRulesAsDqdl, evaluateDataset, formatRuleset, parseDqdl } from '@mlops/data-quality';
 import { LocalService, LocalServiceError } from '../service';
 import { JsonStore } from './store';
 
@@ -38,6 +38,15 @@ function parseS3(uri: string): { bucket: string; key: string } {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (!m) throw invalid(`not an S3 location: ${uri}`);
   return { bucket: m[1] as string, key: m[2] as string };
+}
+
+/**
+ * The ruleset minus the built-in checks the local evaluator always runs itself (AWS Glue gets them as DQDL rules;
+ * evaluating them twice would report each twice).
+ */
+function withoutBuiltins(ruleset: string, config: PipelineConfig): string {
+  const builtin = new Set(parseDqdl(builtinRulesAsDqdl(config)).rules.map((r) => r.text));
+  return formatRuleset(parseDqdl(ruleset).rules.map((r) => r.text).filter((text) => !builtin.has(text)));
 }
 
 /**
@@ -153,7 +162,7 @@ export class LocalGlue extends LocalService {
       for (const name of run.RulesetNames) {
         const ruleset = (await this.store.get<{ Ruleset: string }>('rulesets', name)) as { Ruleset: string };
         const body = (await this.options.s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: objects[0]?.Key }))) as { Body: NodeJS.ReadableStream };
-        const outcome = await evaluateDataset({ input: body.Body, ruleset: parseDqdl(ruleset.Ruleset), config });
+        const outcome = await evaluateDataset({ input: body.Body, ruleset: withoutBuiltins(ruleset.Ruleset, config), config });
         const ResultId = `dqresult-${randomBytes(20).toString('hex')}`;
         const results = outcome.ruleResults;
         const passed = results.filter((r: { Result: string }) => r.Result === 'PASS').length;

@@ -197,7 +197,9 @@ describe('evaluateCandidate', () => {
 
     // Assess
     expect(result.decision).toBe('reject');
-    expect(result.reasons.filter((r) => r.startsWith('FAIL'))).toEqual([expect.stringMatching(/^FAIL champion:roc_auc: /)]);
+    expect(result.reasons.filter((r) => r.startsWith('FAIL'))).toEqual([
+      expect.stringMatching(/^FAIL champion:roc_auc: /),
+    ]);
     expect(result.headline.champion).toBeGreaterThan(result.headline.candidate);
   });
 

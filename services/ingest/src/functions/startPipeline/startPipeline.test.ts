@@ -123,7 +123,9 @@ describe('startPipeline', () => {
     'attrition/incoming//hr.csv',
     'attrition/incoming/..',
     'attrition/incoming/hr\\..\\x.csv',
-  ])('refuses the unsafe key %s with UnsafePathError, without calling AWS', async (key) => {
+    'attrition/incoming/hr\u0007.csv',
+    'attrition/incoming/hr-\u202egnp.csv',
+  ])('refuses the unsafe key %j with UnsafePathError, without calling AWS', async (key) => {
     // Prepare
     const t = await deployed();
 

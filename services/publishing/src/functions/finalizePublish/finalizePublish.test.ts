@@ -121,7 +121,7 @@ describe('finalizePublish', () => {
       ModelApprovalStatus: 'Approved',
       ApprovalDescription: `published by run ${state.runId}`,
     });
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       latestKey: 'predictions/pipeline=attrition/latest.json',
       prefix,
       rows: 5,

@@ -1,9 +1,9 @@
 import { GetDataQualityResultCommand, GetDataQualityRulesetEvaluationRunCommand, type DataQualityRuleResult } from '@aws-sdk/client-glue';
 import { z } from 'zod';
-import { toValidationReport, type ValidationReport } from '@mlops/data-quality';
+import { builtinRulesAsDqdl, toValidationReport, type ValidationReport } from '@mlops/data-quality';
 import { layout, nextWait, POLLING, RunStateSchema, ValidationStateSchema, type ValidationState } from '@mlops/core';
 import { putJson } from '@mlops/clients';
-import type { Deps } from '@mlops/lambda-kit';
+import { runConfig, type Deps } from '@mlops/lambda-kit';
 
 export const CheckValidationEvent = RunStateSchema.extend({ validation: ValidationStateSchema });
 export type CheckValidationEvent = z.infer<typeof CheckValidationEvent>;
@@ -43,7 +43,8 @@ export async function checkValidation(state: CheckValidationEvent, deps: Deps): 
   } else {
     runError = `Glue Data Quality run ${run.Status}: ${run.ErrorString ?? 'no error message'}`;
   }
-  const report = toValidationReport({ ruleResults: ruleResults as never, runError });
+  const config = await runConfig(state, deps);
+  const report = toValidationReport({ ruleResults: ruleResults as never, runError }, { builtinDqdl: builtinRulesAsDqdl(config) });
   const reportKey = layout.validationReport(state.pipeline, state.runId);
   await putJson(clients.s3, env.need('ARTIFACTS_BUCKET'), reportKey, report);
   const summary = runError ?? reportSummary(report);
