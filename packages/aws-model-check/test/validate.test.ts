@@ -17,7 +17,6 @@ const title = available
 
 const ROLE = 'arn:aws:iam::123456789012:role/mlops-dev-sagemaker';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a request the tests take apart member by member
 function tuningJob(): Record<string, any> {
   return {
     HyperParameterTuningJobName: 'mlops-attrition-tune-1a2b',
