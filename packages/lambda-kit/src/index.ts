@@ -8,9 +8,11 @@ import type { z } from 'zod';
 import { getClients, type Clients } from '@mlops/clients';
 import { readEnv, type HandlerEnv } from './env';
 import { parseEvent } from './parse';
+import { transientErrors } from './transient';
 
 export { readEnv, type HandlerEnv } from './env';
 export { parseEvent } from './parse';
+export { isTransient, transientErrors } from './transient';
 export { MetricUnit };
 
 /** What a domain function receives besides its event: clients, settings, clock and observability. */
@@ -42,6 +44,7 @@ export function createHandler<S extends z.ZodType, O>(name: string, schema: S, r
     return run(input, { clients, env, logger, metrics, now: () => new Date() });
   };
   return middy(base)
+    .use(transientErrors())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: process.env.MLOPS_BACKEND !== 'local' }));
 }

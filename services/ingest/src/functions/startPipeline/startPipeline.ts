@@ -72,12 +72,14 @@ export async function startPipeline(event: StartPipelineEvent, deps: Deps): Prom
     ? { type: 's3-upload', at, detail: { bucket, key } }
     : { type: event.trigger, at, detail: event.detail };
   const input: RunInput = {
-    runId: newRunId(new Date(at), shortHash(`${key}#${version}#${trigger.type}`, 6)),
+    runId: newRunId(new Date(at), shortHash(`${key}#${version}#${trigger.type}#${at}`, 6)),
     pipeline,
     trigger,
     dataset: { bucket, key, versionId: head.VersionId, etag: head.ETag },
   };
-  const name = executionName(pipeline, key, `${version}#${trigger.type}`);
+  // An upload is identified by its object version; a schedule, manual or decay request also by its time, so a
+  // redelivered event starts nothing twice while the next scheduled run on the same data still runs.
+  const name = executionName(pipeline, key, fromS3 ? `${version}#${trigger.type}` : `${version}#${trigger.type}#${at}`);
   try {
     const out = await clients.sfn.send(
       new StartExecutionCommand({ stateMachineArn: env.need('STATE_MACHINE_ARN'), name, input: JSON.stringify(input) }),

@@ -159,7 +159,7 @@ describe('startTuning', () => {
     // Assess
     expect(request.WarmStartConfig).toEqual({
       ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'mlops-attrition-hpo-5d1e0a7c' }],
-      WarmStartType: 'IdenticalDataAndAlgorithm',
+      WarmStartType: 'TransferLearning',
     });
     expect(result.parent).toBe('mlops-attrition-hpo-5d1e0a7c');
   });

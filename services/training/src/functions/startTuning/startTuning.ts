@@ -134,7 +134,7 @@ export function tuningRequest(args: {
       EnableInterContainerTrafficEncryption: true,
     },
     ...(args.parent
-      ? { WarmStartConfig: { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: args.parent }], WarmStartType: 'IdenticalDataAndAlgorithm' } }
+      ? { WarmStartConfig: { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: args.parent }], WarmStartType: 'TransferLearning' } }
       : {}),
     Tags: [
       { Key: 'mlops:pipeline', Value: state.pipeline },

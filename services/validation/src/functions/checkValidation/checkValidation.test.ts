@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-glue';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { POLLING, type ValidationState } from '@mlops/core';
-import { ARTIFACTS, runState, testDeps, writtenObjects } from '@mlops/lambda-kit/testing';
+import { ARTIFACTS, runState, sampleConfig, serveRunConfig, testDeps, writtenObjects } from '@mlops/lambda-kit/testing';
 import { checkValidation, type CheckValidationEvent } from './checkValidation';
 
 const RUN = 'dqrun-7c1f3e0b5a92d4e6f8a1b3c5d7e9f0a2';
@@ -32,6 +32,13 @@ const rule = (description: string, result: DataQualityRuleResultStatus, message?
   EvaluatedMetrics: {},
 });
 
+/** Deps whose S3 serves the run's frozen config (the report marks which rules are built in). */
+async function checking() {
+  const t = testDeps();
+  serveRunConfig(t.mocks.s3, runState(), await sampleConfig());
+  return t;
+}
+
 function reportOf(mocks: ReturnType<typeof testDeps>['mocks'], runId: string) {
   const text = writtenObjects(mocks.s3).get(`s3://${ARTIFACTS}/runs/attrition/${runId}/validation/report.json`);
   return JSON.parse(text ?? 'null');
@@ -42,7 +49,7 @@ describe('checkValidation', () => {
     'keeps waiting, with a longer wait, while the run is %s',
     async (status) => {
       // Prepare
-      const { deps, mocks } = testDeps();
+      const { deps, mocks } = await checking();
       mocks.glue.on(GetDataQualityRulesetEvaluationRunCommand).resolves({ RunId: RUN, Status: status });
 
       // Act
@@ -64,7 +71,7 @@ describe('checkValidation', () => {
 
   it('never waits longer than the Glue polling cap', async () => {
     // Prepare
-    const { deps, mocks } = testDeps();
+    const { deps, mocks } = await checking();
     mocks.glue.on(GetDataQualityRulesetEvaluationRunCommand).resolves({ RunId: RUN, Status: 'RUNNING' });
 
     // Act
@@ -76,7 +83,7 @@ describe('checkValidation', () => {
 
   it('reads every result of a succeeded run and reports PASSED when all rules pass', async () => {
     // Prepare
-    const { deps, mocks, sent } = testDeps();
+    const { deps, mocks, sent } = await checking();
     const state = event(4);
     mocks.glue
       .on(GetDataQualityRulesetEvaluationRunCommand)
@@ -92,11 +99,12 @@ describe('checkValidation', () => {
     const next = await checkValidation(state, deps);
 
     // Assess
-    expect(sent().map((c) => c.command)).toEqual([
-      'GetDataQualityRulesetEvaluationRunCommand',
-      'GetDataQualityResultCommand',
-      'GetDataQualityResultCommand',
-      'PutObjectCommand',
+    expect(sent().map((c) => `${c.command} ${String(c.input.RunId ?? c.input.ResultId ?? c.input.Key)}`)).toEqual([
+      `GetDataQualityRulesetEvaluationRunCommand ${RUN}`,
+      'GetDataQualityResultCommand dqresult-1',
+      'GetDataQualityResultCommand dqresult-2',
+      `GetObjectCommand ${state.run.configKey}`,
+      `PutObjectCommand runs/attrition/${state.runId}/validation/report.json`,
     ]);
     expect(next).toEqual({
       ...state.validation,
@@ -116,7 +124,7 @@ describe('checkValidation', () => {
 
   it('reports FAILED, naming the failed rules, when any rule fails', async () => {
     // Prepare
-    const { deps, mocks } = testDeps();
+    const { deps, mocks } = await checking();
     const state = event();
     mocks.glue
       .on(GetDataQualityRulesetEvaluationRunCommand)
@@ -143,7 +151,7 @@ describe('checkValidation', () => {
     'maps a %s Glue run to a FAILED report with its error, reading no results',
     async (status) => {
       // Prepare
-      const { deps, mocks } = testDeps();
+      const { deps, mocks } = await checking();
       const state = event(1);
       mocks.glue.on(GetDataQualityRulesetEvaluationRunCommand).resolves({
         RunId: RUN,

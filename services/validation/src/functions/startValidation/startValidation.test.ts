@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CreateDatabaseCommand,
   CreateDataQualityRulesetCommand,
+  AlreadyExistsException,
   CreateTableCommand,
   EntityNotFoundException,
   GetDatabaseCommand,
@@ -186,5 +187,18 @@ describe('startValidation', () => {
     expect(table).toMatch(/^[a-z0-9_]{1,255}$/);
     expect(result.rulesetName.length).toBeLessThanOrEqual(255);
     expect(result.rulesetName.startsWith(`mlops-${LONG_PIPELINE}-`)).toBe(true);
+  });
+
+  it('is safe to retry: a table left by the first attempt is reused and the run still starts', async () => {
+    // Prepare
+    const { deps, mocks, state } = await validate({ existing: true });
+    mocks.glue.on(CreateTableCommand).rejects(new AlreadyExistsException({ message: 'Table already exists.', $metadata: { httpStatusCode: 400 } }));
+
+    // Act
+    const result = await startValidation(state, deps);
+
+    // Assess
+    expect(result.status).toBe('RUNNING');
+    expect(mocks.glue).toHaveReceivedCommand(StartDataQualityRulesetEvaluationRunCommand);
   });
 });

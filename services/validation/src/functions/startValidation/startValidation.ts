@@ -53,9 +53,13 @@ export async function startValidation(state: RunState, deps: Deps): Promise<Vali
   await ensureDatabase(deps, database);
 
   const table = glueName(`${state.pipeline}_input_${shortHash(state.runId, 10)}`);
-  await clients.glue.send(
-    new CreateTableCommand({ DatabaseName: database, TableInput: datasetTable(table, config, s3Uri(artifacts, layout.runInput(state.pipeline, state.runId)), s3Uri(artifacts, state.run.configKey)) }),
-  );
+  const tableInput = datasetTable(table, config, s3Uri(artifacts, layout.runInput(state.pipeline, state.runId)), s3Uri(artifacts, state.run.configKey));
+  try {
+    await clients.glue.send(new CreateTableCommand({ DatabaseName: database, TableInput: tableInput }));
+  } catch (error) {
+    // A retried invocation finds the table it created the first time: same run, same definition.
+    if ((error as Error).name !== 'AlreadyExistsException') throw error;
+  }
   const ruleset = mergeRulesets(builtinRulesAsDqdl(config), config.validation.rules ?? 'Rules = [ ]');
   const rulesetName = `${env.project}-${state.pipeline}-${shortHash(ruleset, 12)}`;
   await ensureRuleset(deps, rulesetName, ruleset, database, table);
