@@ -22,16 +22,26 @@ const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'trainer-bench-'));
 const quiet = () => undefined;
 
-function report(what: string, count: number, ms: number): void {
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+/** Wall and CPU time: the CPU figure stays meaningful when other work shares the machine. */
+function report(what: string, count: number, t: Timing): void {
+  const rate = (ms: number) => Math.round((count / ms) * 1000).toLocaleString('en');
   console.log(
-    `${what.padEnd(34)} ${count.toLocaleString('en')} rows in ${(ms / 1000).toFixed(2)} s = ${Math.round((count / ms) * 1000).toLocaleString('en')} rows/s`,
+    `${what.padEnd(44)} ${count.toLocaleString('en')} rows: ${(t.wall / 1000).toFixed(2)} s wall = ${rate(t.wall)} rows/s; ` +
+      `${(t.cpu / 1000).toFixed(2)} s CPU = ${rate(t.cpu)} rows/CPU-s`,
   );
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+async function timed<T>(fn: () => Promise<T>): Promise<[T, Timing]> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const value = await fn();
-  return [value, performance.now() - start];
+  const used = process.cpuUsage(cpu);
+  return [value, { wall: performance.now() - start, cpu: (used.user + used.system) / 1000 }];
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { RawColumn, RawTable } from './table';
+import type { RawTable } from './table';
 
 /**
  * How one input column becomes model features. Numeric: z = (x - mean) / scale, missing → mean (z = 0).
@@ -61,49 +61,59 @@ export function featureToInput(encoders: readonly FeatureEncoder[]): Int32Array 
   return Int32Array.from(encoders.flatMap((e, j) => (e.kind === 'numeric' ? [j] : e.levels.map(() => j))));
 }
 
-function encodeColumn(
-  column: RawColumn,
-  encoder: FeatureEncoder,
-  offset: number,
-  out: EncodedRows,
-  slot: number,
-): void {
-  const { rows, width, index, value } = out;
-  if (column.kind === 'numeric' && encoder.kind === 'numeric') {
-    // Same arithmetic as CompiledModel.setNumeric, so training and serving encode bit for bit alike.
-    for (let i = 0; i < rows; i++) {
-      const x = column.values[i] as number;
-      index[i * width + slot] = offset;
-      value[i * width + slot] = Number.isNaN(x) ? 0 : (x - encoder.mean) / encoder.scale;
+/** Per input column, what encoding a row needs, held in flat arrays so the row loop stays monomorphic. */
+function encodingPlan(table: RawTable, encoders: readonly FeatureEncoder[]) {
+  const offsets = encodedOffsets(encoders);
+  return table.columns.map((column, slot) => {
+    const encoder = encoders[slot] as FeatureEncoder;
+    if (column.kind !== encoder.kind) throw new Error(`column ${column.name}: kind mismatch`);
+    if (column.kind === 'numeric' && encoder.kind === 'numeric') {
+      return {
+        values: column.values,
+        codes: undefined,
+        levels: undefined,
+        offset: offsets[slot] as number,
+        ...encoder,
+      };
     }
-    return;
-  }
-  if (column.kind !== 'category' || encoder.kind !== 'category')
-    throw new Error(`column ${column.name}: kind mismatch`);
-  const levelOf = new Map(encoder.levels.map((level, k) => [level, k]));
-  const codeToLevel = Int32Array.from(column.dictionary, (text) => levelOf.get(text) ?? -1);
-  // A column with no level at all points its (always zero) slot at feature 0, which always exists.
-  const fallback = encoder.levels.length > 0 ? offset : 0;
-  for (let i = 0; i < rows; i++) {
-    const code = column.codes[i] as number;
-    const level = code < 0 ? -1 : (codeToLevel[code] as number);
-    index[i * width + slot] = level < 0 ? fallback : offset + level;
-    value[i * width + slot] = level < 0 ? 0 : 1;
-  }
+    const levels = encoder.kind === 'category' ? encoder.levels : [];
+    const levelOf = new Map(levels.map((level, k) => [level, k]));
+    const dictionary = column.kind === 'category' ? column.dictionary : [];
+    // A column with no level at all points its (always zero) slot at feature 0, which always exists.
+    const offset = levels.length > 0 ? (offsets[slot] as number) : 0;
+    return {
+      values: undefined,
+      codes: column.kind === 'category' ? column.codes : undefined,
+      levels: Int32Array.from(dictionary, (text) => levelOf.get(text) ?? -1),
+      offset,
+      mean: 0,
+      scale: 1,
+    };
+  });
 }
 
-/** Encodes a table (training or validation) with already fitted encoders. */
+/** Encodes a table (training or validation) with already fitted encoders, row by row (sequential writes). */
 export function encodeTable(table: RawTable, encoders: readonly FeatureEncoder[]): EncodedRows {
   const width = encoders.length;
-  const out: EncodedRows = {
-    rows: table.rows,
-    width,
-    index: new Int32Array(table.rows * width),
-    value: new Float64Array(table.rows * width),
-  };
-  const offsets = encodedOffsets(encoders);
-  table.columns.forEach((column, slot) => {
-    encodeColumn(column, encoders[slot] as FeatureEncoder, offsets[slot] as number, out, slot);
-  });
-  return out;
+  const rows = table.rows;
+  const index = new Int32Array(rows * width);
+  const value = new Float64Array(rows * width);
+  const plan = encodingPlan(table, encoders);
+  for (let i = 0; i < rows; i++) {
+    for (let slot = 0, at = i * width; slot < width; slot++, at++) {
+      const p = plan[slot]!;
+      if (p.values !== undefined) {
+        // Same arithmetic as CompiledModel.setNumeric, so training and serving encode bit for bit alike.
+        const x = p.values[i] as number;
+        index[at] = p.offset;
+        value[at] = Number.isNaN(x) ? 0 : (x - p.mean) / p.scale;
+      } else {
+        const code = p.codes![i] as number;
+        const level = code < 0 ? -1 : (p.levels![code] as number);
+        index[at] = level < 0 ? p.offset : p.offset + level;
+        value[at] = level < 0 ? 0 : 1;
+      }
+    }
+  }
+  return { rows, width, index, value };
 }

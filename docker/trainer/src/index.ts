@@ -5,7 +5,16 @@ export { CsvFormatError, HyperparameterError, ModelFormatError, RowError } from 
 export { fitGbt, gbtBaseValue, gbtExplain, mulberry32, type GbtFit, type GbtParams, type Tree } from './gbt';
 export { HyperparametersSchema, parseHyperparameters, type Hyperparameters } from './hyperparameters';
 export { scoreCsv, scoreJson, type JsonPrediction, type ScoringOptions } from './invocations';
-export { fitLogistic, logisticLogits, sigmoid, softplus, solveCholesky, type LogisticModelFit } from './logistic';
+export {
+  fitLogistic,
+  HESSIAN_ROWS,
+  logisticLogits,
+  sigmoid,
+  softplus,
+  solveCholesky,
+  type LogisticModelFit,
+  type LogisticOptions,
+} from './logistic';
 export { logLossFromLogits, rocAuc } from './metrics';
 export { CompiledModel, loadModel, MODEL_FORMAT, ModelArtifactSchema, type ModelArtifact } from './model';
 export { channelCsv, mlPaths, readPipelineConfig } from './paths';

@@ -16,6 +16,8 @@ export interface LogisticOptions {
   tolerance?: number;
   /** Most rows the Hessian of the first steps is computed on (default HESSIAN_ROWS). */
   hessianRows?: number;
+  /** Called after each Newton step (for diagnostics). */
+  trace?: (step: { iteration: number; size: number; hessianRows: number; objective: number }) => void;
 }
 
 /** log(1 + e^x) without overflow. */
@@ -28,12 +30,13 @@ export function sigmoid(x: number): number {
 }
 
 /**
- * The first SUBSAMPLED_ITERATIONS Newton steps compute the Hessian on at most HESSIAN_ROWS rows (an even stride);
- * later steps use every row, so the end of the run is plain Newton with its quadratic convergence. The gradient
- * always uses every row.
+ * While the Newton step is above 1e-3 (and for at most MAX_SUBSAMPLED_ITERATIONS steps) the Hessian is computed on
+ * at most HESSIAN_ROWS rows (an even stride); each such step still shrinks the distance to the optimum ~30-fold.
+ * Then one Hessian over every row, reused while steps are small, finishes the run. The gradient always uses every
+ * row, so the solution is the exact optimum.
  */
 export const HESSIAN_ROWS = 100_000;
-export const SUBSAMPLED_ITERATIONS = 3;
+export const MAX_SUBSAMPLED_ITERATIONS = 8;
 
 interface Evaluation {
   objective: number;
@@ -167,6 +170,29 @@ function lineSearch(
   }
 }
 
+/** Which Hessian each Newton step uses: subsampled while far from the optimum, then a full one, reused when close. */
+class HessianSchedule {
+  private matrix: Float64Array = new Float64Array(0);
+  rows = 0;
+  full = false;
+
+  constructor(
+    private readonly data: EncodedRows,
+    private readonly l2: number,
+    private readonly sampleRows: number,
+  ) {}
+
+  next(beta: Float64Array, iteration: number, lastStep: number): Float64Array {
+    // Close to the optimum the Hessian barely moves: reuse the last full one instead of another pass over X'WX.
+    if (this.full && lastStep < 1e-4) return this.matrix;
+    const subsampled = !this.full && iteration <= MAX_SUBSAMPLED_ITERATIONS && lastStep >= 1e-3;
+    this.rows = subsampled ? Math.min(this.sampleRows, this.data.rows) : this.data.rows;
+    this.full = this.rows >= this.data.rows;
+    this.matrix = hessian(this.data, beta, this.l2, this.rows);
+    return this.matrix;
+  }
+}
+
 /**
  * L2-regularised logistic regression by Newton's method (IRLS) with step halving; on big data the first steps
  * use a subsampled Hessian (same solution, cheaper steps: see HESSIAN_ROWS). Minimises
@@ -190,24 +216,25 @@ export function fitLogistic(
   let beta: Float64Array = new Float64Array(q);
   beta[0] = Math.log(prior / (1 - prior));
   let current = evaluate(data, labels, beta, l2);
+  const hessians = new HessianSchedule(data, l2, options.hessianRows ?? HESSIAN_ROWS);
   let iterations = 0;
   let converged = false;
-  let matrix: Float64Array = new Float64Array(0);
-  let lastFull = false;
   let lastStep = Infinity;
   while (iterations < maxIterations && !converged) {
     iterations++;
-    const hessianRows = iterations <= SUBSAMPLED_ITERATIONS ? (options.hessianRows ?? HESSIAN_ROWS) : data.rows;
-    // Close to the optimum the Hessian barely moves: reuse the last full one instead of another pass over X'WX.
-    if (!(lastFull && lastStep < 1e-4)) {
-      matrix = hessian(data, beta, l2, hessianRows);
-      lastFull = hessianRows >= data.rows;
-    }
-    const step = solveCholesky(matrix, current.gradient);
+    const step = solveCholesky(hessians.next(beta, iterations, lastStep), current.gradient);
+    const previousStep = lastStep;
     lastStep = step.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-    // Converged when the Newton step itself is tiny: near the optimum objective differences drown in rounding.
-    converged = lastStep < tolerance;
+    // Converged when the Newton step is tiny, or small and no longer shrinking: then it is rounding noise in the
+    // gradient (a sum over every row) amplified along directions only a tiny l2 pins down, e.g. intercept vs. levels.
+    converged = lastStep < tolerance || (hessians.full && lastStep < 1e-6 && lastStep > previousStep / 2);
     [beta, current] = lineSearch(data, labels, l2, beta, step, current, converged);
+    options.trace?.({
+      iteration: iterations,
+      size: lastStep,
+      hessianRows: hessians.rows,
+      objective: current.objective,
+    });
   }
   return { intercept: beta[0] as number, weights: beta.slice(1), iterations, converged, objective: current.objective };
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CsvParser, csvField, csvLine, LineWriter, parseCsvText } from '../src/csv';
 import { CsvFormatError } from '../src/errors';
+import { tempDir } from './helpers';
 
 type Parsed = { fields: string[]; line: number; raw: string | null };
 
@@ -70,7 +70,7 @@ describe('writing CSV', () => {
   });
 
   it('LineWriter writes lines with UTF-8 and flushes large outputs', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'csv-')), 'deep', 'out.csv');
+    const path = join(tempDir('trainer-csv-'), 'deep', 'out.csv');
     const writer = new LineWriter(path);
     const long = 'é'.repeat(400_000);
     for (let i = 0; i < 5000; i++) writer.write(`${i},ü`);

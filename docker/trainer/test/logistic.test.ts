@@ -38,6 +38,18 @@ describe('fitLogistic', () => {
     subsampled.weights.forEach((w, k) => expect(Math.abs(w - exact.weights[k]!)).toBeLessThan(1e-8));
   });
 
+  it('converges with a tiny l2, where only the penalty separates the intercept from the one-hot levels', async () => {
+    const table = await tableFromCsv(fixture('logistic_reference.csv'), referenceSpec);
+    const { rows } = encoded(table);
+    const fit = fitLogistic(rows, table.labels, 8, 1e-6);
+    expect(fit.converged).toBe(true);
+    expect(fit.iterations).toBeLessThan(30);
+    const loose = fitLogistic(rows, table.labels, 8, 1e-6, { tolerance: 1e-6 });
+    // Predictions agree even if the collinear direction (intercept + c, levels of c − c) is pinned down loosely.
+    const logits = (f: typeof fit) => [0, 1, 2].map((i) => f.intercept + f.weights[3 + i]! + f.weights[6]!);
+    logits(fit).forEach((l, i) => expect(l).toBeCloseTo(logits(loose)[i]!, 5));
+  });
+
   it('does not penalise the intercept: with a huge l2 it still matches the base rate', async () => {
     const table = await tableFromCsv(fixture('logistic_reference.csv'), referenceSpec);
     const { rows } = encoded(table);
