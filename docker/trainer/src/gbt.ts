@@ -2,6 +2,7 @@ import { binRows } from './bins';
 import type { EncodedRows } from './encoder';
 import { sigmoid } from './logistic';
 import { TreeBuilder } from './tree';
+import { mulberry32 } from '@mlops/core';
 
 export interface GbtParams {
   nEstimators: number;
@@ -34,17 +35,7 @@ export interface GbtFit {
   trainLogits: Float64Array;
 }
 
-/** Small seeded PRNG (mulberry32) for row subsampling. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Rows of this round: all of them, or a Bernoulli(subsample) draw. */
 function sampleRows(all: Uint32Array, subsample: number, random: () => number): Uint32Array {

@@ -6,3 +6,4 @@ export * from './naming';
 export * from './layout';
 export * from './backoff';
 export * from './cost/estimate';
+export * from './random';

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { mulberry32 } from '@mlops/core';
 
 /** Categorical columns of the attrition sample and the values the generator draws from. */
 const CATEGORIES: Record<string, string[]> = {
@@ -82,17 +83,6 @@ export const ATTRITION_COLUMNS = [
   'YearsWithCurrManager',
 ];
 
-/** Small deterministic PRNG (mulberry32) so every bench run reads the same bytes. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function cell(column: string, row: number, random: () => number): string {
   if (column === 'EmployeeNumber') return String(row + 1);

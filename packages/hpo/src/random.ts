@@ -1,3 +1,4 @@
+import { mulberry32 } from '@mlops/core';
 /** A source of uniform numbers in [0, 1). */
 export type Rng = () => number;
 
@@ -22,14 +23,7 @@ export function mixSeed(...parts: number[]): number {
  * rng(); // same number on every run
  */
 export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Standard normal draw (Box–Muller). */

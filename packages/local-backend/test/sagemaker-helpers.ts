@@ -6,6 +6,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { loadPipelineConfig } from '@mlops/core';
 import { LocalS3 } from '../src/s3';
 import { LocalSageMaker, type ContainerEvent, type LocalSageMakerOptions } from '../src/sagemaker';
+import { mulberry32 } from '@mlops/core';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '000000000000';
@@ -18,17 +19,8 @@ export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.
 /** One bundle cache for every test cloud, so the trainer is bundled once per change, not once per test. */
 const IMAGE_CACHE = join(tmpdir(), 'mlops-sagemaker-test-images');
 
-/** Deterministic PRNG (mulberry32) for the tiny data generator. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for the tiny data generator. */
+const prng = mulberry32;
 
 const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
 

@@ -1,6 +1,7 @@
 import { InputError } from '@mlops/core';
 import { checkPairs, countPositives } from './input';
 import type { ConfidenceInterval } from './schema';
+import { mulberry32 } from '@mlops/core';
 
 /** A metric of (labels, scores), e.g. `rocAuc`. */
 export type MetricFn = (labels: Uint8Array, scores: Float64Array) => number;
@@ -15,23 +16,7 @@ export interface BootstrapOptions {
   seed: number;
 }
 
-/**
- * mulberry32: a small, fast, seeded 32-bit PRNG returning floats in [0, 1). Deterministic across platforms.
- *
- * @example
- * const random = mulberry32(42);
- * random(); // 0.6011037519201636, the same on every run
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Linear-interpolated quantile of sorted values (numpy's default `linear` method). */
 function quantileOfSorted(sorted: Float64Array, q: number): number {
