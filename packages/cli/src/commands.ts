@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerInvoke } from './commands/invoke';
+import { registerReport } from './commands/report';
 import { registerRun } from './commands/run';
 import { registerRuns } from './commands/runs';
 
@@ -11,4 +12,5 @@ export function registerCommands(program: Command): void {
   registerRun(program, verbose);
   registerRuns(program);
   registerInvoke(program);
+  registerReport(program);
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { repoRoot } from '@mlops/local-backend';
 import { openLocalCloud, runPipeline, summarize, type RunStatus, type RunSummary } from '@mlops/local-runner';
+import { writeRunReport } from '@mlops/report';
 import { humanSummary } from '../human';
 import { captureFunctionLogs, progressPrinter } from '../output';
 import { ensureSampleData } from '../sample';
@@ -35,10 +36,12 @@ async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
       onEvent: flags.json ? undefined : progressPrinter(process.stdout),
     });
     const { cloud } = await openLocalCloud(workdir);
-    const summary: RunSummary & { wallMs: number } = { ...(await summarize(outcome, cloud)), wallMs: Date.now() - started };
+    const summary: RunSummary & { wallMs: number; report?: string } = { ...(await summarize(outcome, cloud)), wallMs: Date.now() - started };
+    if (outcome.record) summary.report = await writeRunReport({ workdir, runId: outcome.runId });
     await writeFile(join(workdir, 'last-run.json'), JSON.stringify(summary, null, 2));
     if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else out.write(`${humanSummary(summary)}\n  (${summary.wallMs} ms wall, logs: ${join(workdir, 'logs', 'functions.log')})\n`);
+    if (!flags.json && summary.report) out.write(`report: ${summary.report}\n`);
     return EXIT_CODES[outcome.status];
   } finally {
     logs.end();
