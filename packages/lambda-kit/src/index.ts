@@ -39,9 +39,20 @@ export function createHandler<S extends z.ZodType, O>(name: string, schema: S, r
   });
   const env = readEnv(process.env);
   const base = async (event: unknown, _context: Context): Promise<O> => {
-    const input = parseEvent(schema, event, name);
-    const clients = await getClients();
-    return run(input, { clients, env, logger, metrics, now: () => new Date() });
+    const started = Date.now();
+    metrics.addDimension('function', name);
+    try {
+      const input = parseEvent(schema, event, name);
+      const clients = await getClients();
+      const output = await run(input, { clients, env, logger, metrics, now: () => new Date() });
+      metrics.addMetric('Succeeded', MetricUnit.Count, 1);
+      return output;
+    } catch (error) {
+      metrics.addMetric('Failed', MetricUnit.Count, 1);
+      throw error;
+    } finally {
+      metrics.addMetric('DurationMs', MetricUnit.Milliseconds, Date.now() - started);
+    }
   };
   return middy(base)
     .use(transientErrors())
