@@ -7,3 +7,4 @@ export * from './layout';
 export * from './backoff';
 export * from './cost/estimate';
 export * from './random';
+export { configReferenceMarkdown } from './config/reference';

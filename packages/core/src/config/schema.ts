@@ -28,7 +28,7 @@ export const DatasetSchema = z
     sensitive: z
       .array(z.string())
       .default([])
-      .describe('Columns whose values are redacted from every log line'),
+      .describe('Columns whose values are stored only hashed in data profiles and are never written to logs'),
   })
   .strict()
   .superRefine((d, ctx) => {
