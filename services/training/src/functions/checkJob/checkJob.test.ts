@@ -2,6 +2,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
 import {
   DescribeHyperParameterTuningJobCommand,
+  ListTrainingJobsForHyperParameterTuningJobCommand,
   DescribeProcessingJobCommand,
   DescribeTransformJobCommand,
   type DescribeHyperParameterTuningJobCommandOutput,
@@ -177,6 +178,7 @@ describe('checkJob', () => {
     mocks.sagemaker
       .on(DescribeHyperParameterTuningJobCommand)
       .resolves(tuning({ HyperParameterTuningJobStatus: 'Stopped' }));
+    mocks.sagemaker.on(ListTrainingJobsForHyperParameterTuningJobCommand).resolves({ TrainingJobSummaries: [] });
 
     // Act
     const result = checkJob({ job: job('tuning', [HPO]) }, deps);
@@ -194,12 +196,27 @@ describe('checkJob', () => {
         TrainingJobStatusCounters: { NonRetryableError: 8, Stopped: 0 },
       }),
     );
+    mocks.sagemaker.on(ListTrainingJobsForHyperParameterTuningJobCommand).resolves({
+      TrainingJobSummaries: [
+        {
+          TrainingJobName: `${HPO}-001-1a2b3c4d`,
+          TrainingJobArn: 'arn:aws:sagemaker:eu-west-1:123456789012:training-job/x',
+          CreationTime: new Date(),
+          TrainingJobStatus: 'Failed',
+          TunedHyperParameters: {},
+          FailureReason: 'AlgorithmError: unknown model "forest"',
+        },
+      ],
+    });
 
     // Act
     const result = checkJob({ job: job('tuning', [HPO]) }, deps);
 
     // Assess
-    await expect(result).rejects.toMatchObject({ jobName: HPO, reason: 'no trial completed (8 failed, 0 stopped)' });
+    await expect(result).rejects.toMatchObject({
+      jobName: HPO,
+      reason: `no trial completed (8 failed, 0 stopped); trial ${HPO}-001-1a2b3c4d: AlgorithmError: unknown model "forest"`,
+    });
   });
 
   it('completes a tuning job that has a best training job', async () => {

@@ -2,6 +2,7 @@ import {
   DescribeHyperParameterTuningJobCommand,
   DescribeProcessingJobCommand,
   DescribeTransformJobCommand,
+  ListTrainingJobsForHyperParameterTuningJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { z } from 'zod';
 import { JobFailedError, JobRefSchema, nextWait, POLLING, type JobKind, type JobRef } from '@mlops/core';
@@ -26,9 +27,21 @@ async function describe(kind: JobKind, name: string, deps: Deps): Promise<Status
   const status = settle(out.HyperParameterTuningJobStatus, out.FailureReason);
   if (status.status === 'Completed' && out.BestTrainingJob === undefined) {
     const counters = out.TrainingJobStatusCounters;
-    return { status: 'Failed', reason: `no trial completed (${counters?.NonRetryableError ?? 0} failed, ${counters?.Stopped ?? 0} stopped)` };
+    status.status = 'Failed';
+    status.reason = `no trial completed (${counters?.NonRetryableError ?? 0} failed, ${counters?.Stopped ?? 0} stopped)`;
   }
-  return status;
+  if (status.status !== 'Failed') return status;
+  const trial = await firstFailedTrial(deps, name);
+  return trial ? { ...status, reason: `${status.reason}; trial ${trial.name}: ${trial.reason}` } : status;
+}
+
+/** The failure reason of one failed trial: a tuning job's own reason never says what went wrong in the container. */
+async function firstFailedTrial(deps: Deps, tuningJob: string): Promise<{ name: string; reason: string } | undefined> {
+  const out = await deps.clients.sagemaker.send(
+    new ListTrainingJobsForHyperParameterTuningJobCommand({ HyperParameterTuningJobName: tuningJob, StatusEquals: 'Failed', MaxResults: 1 }),
+  );
+  const trial = out.TrainingJobSummaries?.[0];
+  return trial?.TrainingJobName ? { name: trial.TrainingJobName, reason: trial.FailureReason ?? 'no reason given' } : undefined;
 }
 
 function settle(status: string | undefined, reason: string | undefined): Status {
