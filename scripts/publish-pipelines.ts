@@ -12,7 +12,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getClients } from '@mlops/clients';
-import { layout, loadPipelineConfig, type ResolvedPipelineConfig } from '@mlops/core';
+import { ConfigError, layout, loadPipelineConfig, type ResolvedPipelineConfig } from '@mlops/core';
+import { parseDqdl } from '@mlops/data-quality';
 import { ROOT, statePath } from './seed-compose-state';
 
 /** The artifacts bucket of a deployed stage, from compose's state; a seeded (placeholder) state is refused. */
@@ -27,11 +28,21 @@ export function artifactsBucketOf(stage: string, root = ROOT): string {
   return bucket;
 }
 
-/** Every pipeline config of the repository, validated and with its rules resolved. */
+/** Every pipeline config of the repository, validated — DQDL rules included — and with its rules resolved. */
 export async function loadPipelines(root = ROOT): Promise<ResolvedPipelineConfig[]> {
   const dir = join(root, 'pipelines');
   const files = readdirSync(dir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'));
-  return Promise.all(files.map((f) => loadPipelineConfig(join(dir, f))));
+  return Promise.all(
+    files.map(async (f) => {
+      const config = await loadPipelineConfig(join(dir, f));
+      try {
+        parseDqdl(config.validation.rules);
+      } catch (error) {
+        throw new ConfigError(`${f}: ${(error as Error).message}`, { cause: error });
+      }
+      return config;
+    }),
+  );
 }
 
 /** Upload each config to `pipelines/<name>/config.json`; returns the keys written. */
