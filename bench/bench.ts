@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { ensureSampleData } from '../packages/cli/src/sample';
+import { benchLambdas } from './lambdas';
 import { benchPipeline } from './pipeline';
 import { printTable, type Spread } from './stats';
 
@@ -24,12 +25,20 @@ async function main(): Promise<void> {
       .filter(([name]) => !/^(Wait|Is)/.test(name))
       .map(([name, value]) => ({ name: `  state ${name}`, unit: 'ms', value })),
   ];
+  process.stderr.write('bench: bundling every Lambda as sls package does…\n');
+  const lambdas = await benchLambdas(repo, Math.max(runs, 5));
+  rows.push({ name: 'bare `node -e 0`', unit: 'ms', value: lambdas.bare });
+  for (const l of lambdas.lambdas) {
+    rows.push({ name: `  bundle ${l.fn}`, unit: 'KiB', value: { median: l.bytes / 1024, min: l.bytes / 1024, max: l.bytes / 1024, runs: 1 }, target: '≤ 100' });
+    rows.push({ name: `  load ${l.fn} above bare node`, unit: 'ms', value: l.loadMs, target: '≤ 50' });
+  }
   process.stdout.write(`${printTable(rows)}\n`);
   const results = {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     runs,
     samplePipeline: pipeline,
+    lambdas,
   };
   await mkdir(join(repo, 'bench'), { recursive: true });
   await writeFile(join(repo, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -1,4 +1,5 @@
 export * from './config/schema';
+export * from './config/parse';
 export * from './config/load';
 export * from './errors';
 export * from './state';

@@ -2,23 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError } from '../errors';
-import { PipelineConfigSchema, type PipelineConfig } from './schema';
+import type { PipelineConfig } from './schema';
+import { parsePipelineConfig } from './parse';
+
 
 /** A pipeline config with its DQDL rules resolved to text (from `rules` or `rulesFile`). */
 export type ResolvedPipelineConfig = PipelineConfig & { validation: PipelineConfig['validation'] & { rules: string } };
-
-/**
- * Parse and check a pipeline config object (already parsed from YAML or JSON).
- * @example parsePipelineConfig(JSON.parse(text), 'attrition.json')
- */
-export function parsePipelineConfig(raw: unknown, source = 'pipeline config'): PipelineConfig {
-  const result = PipelineConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigError(`${source} is not a valid pipeline config:\n${lines.join('\n')}`);
-  }
-  return result.data;
-}
 
 /**
  * Load a pipeline config from a YAML file, resolving `validation.rulesFile` relative to it.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Column types a pipeline can declare. `string` columns are kept but never used as model features. */
 export const ColumnTypeSchema = z
