@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.serverless/**', '**/.esbuild/**', '**/dist/**', '.work/**', 'reports/**'] },
+  { ignores: ['**/node_modules/**', '**/.serverless/**', '**/.esbuild/**', '**/dist/**', '.work/**', 'reports/**', '**/.bench/**', '**/.tools/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

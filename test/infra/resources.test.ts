@@ -162,7 +162,7 @@ describe.each(STAGES)('resources of stage %s', (stageName) => {
       ingest: ['startPipeline'],
       validation: ['checkValidation', 'startPreparation', 'startValidation'],
       training: ['checkJob', 'finishRun', 'startRun', 'startTuning'],
-      evaluation: ['evaluateCandidate', 'registerModel', 'startScoring'],
+      evaluation: ['decideApproval', 'evaluateCandidate', 'registerModel', 'requestApproval', 'startScoring'],
       publishing: ['finalizePublish', 'startPublishing'],
     });
   });

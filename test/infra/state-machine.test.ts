@@ -18,6 +18,13 @@ const ACCOUNT = '000000000000';
 const REGION = 'eu-west-1';
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 
+/** The function a Task calls: its Resource, or Parameters.FunctionName for `lambda:invoke` (`.waitForTaskToken` too). */
+function calledFunction(task: Json): string {
+  const resource = String(task.Resource);
+  const integration = resource === LAMBDA_INVOKE || resource === `${LAMBDA_INVOKE}.waitForTaskToken`;
+  return String(integration ? (task.Parameters as Json).FunctionName : resource);
+}
+
 describe('state machine files', () => {
   it.each(stateMachineFiles())('%s is valid ASL once its placeholders are rendered', (file) => {
     const check = validateAslFile(file);
@@ -110,7 +117,7 @@ describe.each(STAGES)('packaged state machine of stage %s', (stageName) => {
     const tasks = taskStates(definition);
     expect(tasks.length).toBeGreaterThan(10);
     for (const [name, task] of tasks) {
-      const arn = String(task.Resource === LAMBDA_INVOKE ? (task.Parameters as Json).FunctionName : task.Resource);
+      const arn = calledFunction(task);
       if (getAtts.has(arn)) continue; // a training function, referenced with Fn::GetAtt
       const origin = composeOrigin(stage, arn);
       expect(origin, `${name}: ${arn} does not come from a compose output`).toBeDefined();
@@ -134,7 +141,7 @@ describe.each(STAGES)('packaged state machine of stage %s', (stageName) => {
       const getAtt = (r as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
       return getAtt ? [...getAtts].find(([, id]) => id === getAtt[0])?.[0] : r;
     });
-    const called = taskStates(definition).map(([, t]) => String(t.Resource));
+    const called = taskStates(definition).map(([, t]) => calledFunction(t));
     expect(new Set(allowed)).toEqual(new Set(called));
   });
 });

@@ -23,8 +23,14 @@ export class CsvParser {
   private pending = '';
   private line = 1;
   private started = false;
+  private readonly decodeFormulas: boolean;
 
-  constructor(private readonly onRecord: RecordHandler) {}
+  constructor(
+    private readonly onRecord: RecordHandler,
+    options: CsvReadOptions = {},
+  ) {
+    this.decodeFormulas = options.decodeFormulas ?? true;
+  }
 
   push(chunk: string): void {
     let text = this.pending.length > 0 ? this.pending + chunk : chunk;
@@ -86,7 +92,7 @@ export class CsvParser {
           throw new CsvFormatError(`line ${this.line + newlines}: unexpected character after a closing quote`);
         }
       }
-      fields.push(read.text);
+      fields.push(quoted && this.decodeFormulas ? unescapeFormula(read.text) : read.text);
       i = read.end;
       if (text.charCodeAt(i) !== COMMA) break;
       i++;
@@ -144,25 +150,64 @@ function countNewlines(s: string): number {
   return n;
 }
 
+/** How a reader treats the formula escape `csvField` writes. */
+export interface CsvReadOptions {
+  /**
+   * Undo the escape of formula-like cells (a quoted field `"'=..."` reads as `=...`). On by default: files the
+   * container wrote itself (prepared splits, transform inputs) carry it. Off for a user's raw file, read verbatim.
+   */
+  decodeFormulas?: boolean;
+}
+
 /** Parses a whole CSV text (a request body). */
-export function parseCsvText(text: string, onRecord: RecordHandler): void {
-  const parser = new CsvParser(onRecord);
+export function parseCsvText(text: string, onRecord: RecordHandler, options?: CsvReadOptions): void {
+  const parser = new CsvParser(onRecord, options);
   parser.push(text);
   parser.end();
 }
 
 /** Streams a CSV file through `onRecord` in constant memory (1 MiB reads). */
-export async function readCsvFile(path: string, onRecord: RecordHandler): Promise<void> {
-  const parser = new CsvParser(onRecord);
+export async function readCsvFile(path: string, onRecord: RecordHandler, options?: CsvReadOptions): Promise<void> {
+  const parser = new CsvParser(onRecord, options);
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   for await (const chunk of stream) parser.push(chunk as string);
   parser.end();
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
+/** OWASP's CSV-injection triggers (= + - @ tab CR), after any single quotes so that the escape can be undone. */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const ESCAPED_FORMULA = /^'+[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A line (without quotes) with a cell that may be formula-like: such lines are not copied verbatim. */
+const FORMULA_CELL = /(?:^|,)'*[=+\-@\t\r]/;
 
-/** One CSV field: verbatim, quoted only when it holds a comma, quote or line break (never evaluated or altered). */
+/**
+ * Would a spreadsheet evaluate this cell as a formula? True when it starts with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return (after any leading single quotes) and is not a plain number: `-3.5` and `+7` stay as they are.
+ */
+export function isFormulaLike(value: string): boolean {
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value);
+}
+
+/** Whether an unquoted line may hold a formula-like cell (cheap pre-check before `csvLine` on its fields). */
+export function mayHoldFormula(line: string): boolean {
+  return FORMULA_CELL.test(line);
+}
+
+/** The value a formula-escaped field stands for: one leading `'` dropped from `'=…`, `''=…`, … */
+export function unescapeFormula(value: string): string {
+  return ESCAPED_FORMULA.test(value) ? value.slice(1) : value;
+}
+
+/**
+ * One CSV field, quoted only when it holds a comma, quote or line break, never evaluated. A formula-like value is
+ * escaped as OWASP advises for CSV injection: prefixed with `'` and quoted (`=cmd|'/C calc'!A0` is written
+ * `"'=cmd|'/C calc'!A0"`), so a spreadsheet shows it as text. The container's readers undo it (`unescapeFormula`),
+ * so the model sees the original text.
+ */
 export function csvField(value: string): string {
+  if (isFormulaLike(value)) return `"'${value.replace(/"/g, '""')}"`;
   return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

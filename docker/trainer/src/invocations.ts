@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ByteOutput } from './byte-output';
 import { csvField, parseCsvText } from './csv';
 import { scanPlainCsv, wrongWidth } from './csv-scan';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { encodedOffsets, featureToInput } from './encoder';
 import { ModelFormatError, RowError } from './errors';
 import { gbtExplain, type Tree } from './gbt';

@@ -1,12 +1,33 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { featureColumns, InputError, type PipelineConfig } from '@mlops/core';
-import { csvField, csvLine, LineWriter, readCsvFile } from './csv';
+import { DatasetProfiler } from '@mlops/data-quality';
+import { csvField, csvLine, LineWriter, mayHoldFormula, readCsvFile, type CsvReadOptions } from './csv';
 import { RowError } from './errors';
 import { channelCsv, mlPaths, readPipelineConfig } from './paths';
 import { assignSplit, SPLIT_NAMES, type SplitName } from './split';
 
 type PerSplit = Record<SplitName, number>;
+
+/** A user's file is read verbatim: a `'=…` value of theirs is data, not our formula escape. */
+const VERBATIM: CsvReadOptions = { decodeFormulas: false };
+const LINE_BREAK = /\r\n|[\r\n]/g;
+
+/**
+ * The fields as every prepared file holds them: a line break inside a value becomes a space, because batch
+ * transform splits its input on line breaks (SplitType Line) and the model must see the same text in training.
+ */
+function singleLine(fields: string[]): string[] {
+  return fields.map((value) => (value.includes('\n') || value.includes('\r') ? value.replace(LINE_BREAK, ' ') : value));
+}
+
+/** A record's raw line when it can be copied as is: no quotes, no line break, no formula-like cell. */
+function verbatimLine(raw: string | null): string | null {
+  return raw !== null && !mayHoldFormula(raw) && !raw.includes('\r') ? raw : null;
+}
+
+/** The profile `prepare` writes beside `summary.json` (the data-quality profile of the whole dataset). */
+export const PROFILE_FILE = 'profile.json';
 
 /** `summary.json`: the contract's fields plus the positive rate per split (class stratification). */
 export interface PrepareSummary {
@@ -29,7 +50,7 @@ function locate(header: string[], names: string[], config: PipelineConfig, file:
   });
 }
 
-/** `[rowKey, ...features]` of a record; `plain` records (no quote anywhere) need no quoting. */
+/** `[rowKey, ...features]` of a record; `plain` records (copyable verbatim) need no quoting or escaping. */
 function selectLine(fields: string[], positions: number[], plain: boolean): string {
   let out = '';
   for (let k = 0; k < positions.length; k++) {
@@ -94,6 +115,7 @@ async function splitDataset(
   config: PipelineConfig,
   out: PrepareOutputs,
   alsoScore: boolean,
+  profiler: DatasetProfiler,
 ): Promise<Counts> {
   const { dataset, split } = config;
   const selected = [dataset.rowKey, ...featureColumns(config)];
@@ -104,29 +126,37 @@ async function splitDataset(
   let positions: number[] | undefined;
   let width = 0;
   let targetAt = -1;
-  await readCsvFile(path, (fields, line, raw) => {
-    if (positions === undefined) {
-      width = fields.length;
-      positions = locate(fields, selected, config, path);
-      targetAt = locate(fields, [dataset.target], config, path)[0] as number;
-      for (const s of SPLIT_NAMES) out.data[s].write(csvLine(fields));
-      return;
-    }
-    if (fields.length !== width) throw new RowError(line, `expected ${width} columns, got ${fields.length}`);
-    const key = fields[positions[0] as number] as string;
-    if (key === '') throw new RowError(line, `row key ${dataset.rowKey} is empty`);
-    const label = labelOf(fields[targetAt], config, line);
-    const name = assignSplit(key, split);
-    out.data[name].write(raw ?? csvLine(fields));
-    counts.rows[name]++;
-    counts.positives[name] += label;
-    const selectedLine = name !== 'train' || alsoScore ? selectLine(fields, positions, raw !== null) : '';
-    if (name !== 'train') {
-      out.evaluation[name].write(selectedLine);
-      out.labels[name].write(`${csvField(key)},${label}`);
-    }
-    if (alsoScore) out.score.write(selectedLine);
-  });
+  await readCsvFile(
+    path,
+    (fields, line, raw) => {
+      if (positions === undefined) {
+        width = fields.length;
+        positions = locate(fields, selected, config, path);
+        targetAt = locate(fields, [dataset.target], config, path)[0] as number;
+        profiler.header(fields);
+        for (const s of SPLIT_NAMES) out.data[s].write(csvLine(singleLine(fields)));
+        return;
+      }
+      if (fields.length !== width) throw new RowError(line, `expected ${width} columns, got ${fields.length}`);
+      profiler.fields(fields);
+      const key = fields[positions[0] as number] as string;
+      if (key === '') throw new RowError(line, `row key ${dataset.rowKey} is empty`);
+      const label = labelOf(fields[targetAt], config, line);
+      const name = assignSplit(key, split);
+      const verbatim = verbatimLine(raw);
+      const values = verbatim === null ? singleLine(fields) : fields;
+      out.data[name].write(verbatim ?? csvLine(values));
+      counts.rows[name]++;
+      counts.positives[name] += label;
+      const selectedLine = name !== 'train' || alsoScore ? selectLine(values, positions, verbatim !== null) : '';
+      if (name !== 'train') {
+        out.evaluation[name].write(selectedLine);
+        out.labels[name].write(`${csvField(values[positions[0] as number] as string)},${label}`);
+      }
+      if (alsoScore) out.score.write(selectedLine);
+    },
+    VERBATIM,
+  );
   if (positions === undefined) throw new InputError(`${path} is empty (no header)`);
   return counts;
 }
@@ -135,15 +165,20 @@ async function copyScoreInput(path: string, config: PipelineConfig, out: Prepare
   const selected = [config.dataset.rowKey, ...featureColumns(config)];
   let positions: number[] | undefined;
   let width = 0;
-  await readCsvFile(path, (fields, line, raw) => {
-    if (positions === undefined) {
-      width = fields.length;
-      positions = locate(fields, selected, config, path);
-      return;
-    }
-    if (fields.length !== width) throw new RowError(line, `expected ${width} columns, got ${fields.length}`);
-    out.score.write(selectLine(fields, positions, raw !== null));
-  });
+  await readCsvFile(
+    path,
+    (fields, line, raw) => {
+      if (positions === undefined) {
+        width = fields.length;
+        positions = locate(fields, selected, config, path);
+        return;
+      }
+      if (fields.length !== width) throw new RowError(line, `expected ${width} columns, got ${fields.length}`);
+      const verbatim = verbatimLine(raw) !== null;
+      out.score.write(selectLine(verbatim ? fields : singleLine(fields), positions, verbatim));
+    },
+    VERBATIM,
+  );
 }
 
 function checkClasses(counts: Counts): void {
@@ -165,10 +200,11 @@ export async function runPrepare(mlRoot: string, print: (line: string) => void):
   const datasetPath = channelCsv(paths.processing.data) as string;
   const scorePath = channelCsv(paths.processing.score, { optional: true });
   const out = new PrepareOutputs(paths.processing.output);
+  const profiler = new DatasetProfiler(config);
   const started = Date.now();
   let counts: Counts;
   try {
-    counts = await splitDataset(datasetPath, config, out, scorePath === undefined).catch((error: unknown) => {
+    counts = await splitDataset(datasetPath, config, out, scorePath === undefined, profiler).catch((error: unknown) => {
       throw error instanceof RowError ? new InputError(`${datasetPath}: ${error.message}`, { cause: error }) : error;
     });
     if (scorePath !== undefined) {
@@ -194,5 +230,7 @@ export async function runPrepare(mlRoot: string, print: (line: string) => void):
     split: { ...config.split, hash: 'fnv1a32+fmix32 of "<salt>:<rowKey>" / 2^32' },
   };
   await writeFile(join(paths.processing.output, 'summary.json'), JSON.stringify(summary, null, 2));
+  // The dataset's per-column profile: publishing keeps it as the next run's drift baseline.
+  await writeFile(join(paths.processing.output, PROFILE_FILE), JSON.stringify(profiler.finish()));
   return summary;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CsvParser, csvField, csvLine, LineWriter, parseCsvText } from '../src/csv';
+import { CsvParser, csvField, csvLine, isFormulaLike, LineWriter, parseCsvText, unescapeFormula } from '../src/csv';
 import { CsvFormatError } from '../src/errors';
 import { tempDir } from './helpers';
 
@@ -59,14 +59,41 @@ describe('CsvParser', () => {
 });
 
 describe('writing CSV', () => {
-  it('quotes only fields that need it and keeps values verbatim (formulas are not altered)', () => {
+  it('quotes only fields that need it and never alters a value', () => {
     expect(csvField('plain')).toBe('plain');
-    expect(csvField('=1+2')).toBe('=1+2');
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('two\nlines')).toBe('"two\nlines"');
     expect(csvLine(['1', 'a,b', ''])).toBe('1,"a,b",');
     expect(parseAll(csvLine(['x', 'a,"b"\nc', '=A1']))[0]?.fields).toEqual(['x', 'a,"b"\nc', '=A1']);
+  });
+
+  it.each([
+    ['=1+2', `"'=1+2"`],
+    [`=cmd|'/C calc'!A0`, `"'=cmd|'/C calc'!A0"`],
+    ['+33 6 12', `"'+33 6 12"`],
+    ['-2+3', `"'-2+3"`],
+    ['@SUM(A1)', `"'@SUM(A1)"`],
+    ['\t=1', `"'\t=1"`],
+    ["'=1", `"''=1"`],
+    ['=say "hi"', `"'=say ""hi"""`],
+  ])('escapes the formula-like %j as OWASP advises (quote prefix, quoted), and reads it back', (value, written) => {
+    expect(csvField(value)).toBe(written);
+    expect(parseAll(`${csvLine(['k', value])}\n`)[0]?.fields).toEqual(['k', value]);
+  });
+
+  it('leaves numbers and text that merely contain a trigger character alone', () => {
+    for (const value of ['-3.5', '+7', '-1e-3', 'a=b', "O'Brien", "'quoted", '']) expect(csvField(value)).toBe(value);
+    expect(isFormulaLike('-3.5')).toBe(false);
+    expect(isFormulaLike('-x')).toBe(true);
+  });
+
+  it("reads a user's file verbatim when asked: a quote-prefixed value of theirs is data", () => {
+    const rows: string[][] = [];
+    parseCsvText(`"'=1+2",x\n`, (fields) => rows.push(fields), { decodeFormulas: false });
+    expect(rows).toEqual([["'=1+2", 'x']]);
+    expect(unescapeFormula("''=1")).toBe("'=1");
+    expect(unescapeFormula("'abc")).toBe("'abc");
   });
 
   it('LineWriter writes lines with UTF-8 and flushes large outputs', () => {

@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { InputError } from '@mlops/core';
+import { profileDataset, ProfileSchema } from '@mlops/data-quality';
 import { describe, expect, it } from 'vitest';
 import { csvLine, parseCsvText } from '../src/csv';
 import { runPrepare } from '../src/prepare';
@@ -38,7 +40,8 @@ describe('prepare', () => {
 
     const original = records(source);
     const header = original[0]!;
-    const byKey = new Map(original.slice(1).map((r) => [r[0]!, r]));
+    // A line break inside a value reads as a space in every prepared file (batch transform splits on lines).
+    const byKey = new Map(original.slice(1).map((r) => [r[0]!, r.map((v) => v.replace(/\r?\n/g, ' '))]));
     const seen = new Set<string>();
     for (const split of ['train', 'validation', 'test'] as const) {
       const rows = records(output(root, `${split}/data.csv`));
@@ -69,6 +72,52 @@ describe('prepare', () => {
       });
     }
     expect(records(output(root, 'transform/score/score.csv'))).toHaveLength(3000);
+  });
+
+  it('escapes formula-like cells in every file it writes, and the container reads back the original text', async () => {
+    const root = setUp(toyCsv(600));
+
+    await runPrepare(root, quiet);
+
+    const files = ['train/data.csv', 'validation/data.csv', 'test/data.csv'];
+    const texts = files.map((f) => output(root, f));
+    for (const text of [...texts, output(root, 'transform/score/score.csv')]) {
+      // No cell a spreadsheet would evaluate: every formula-like value is written "'=…".
+      expect(text).not.toMatch(/(^|,)[=@]/m);
+    }
+    for (const text of texts) expect(text).toMatch(/,"'=SUM\(A1:A2\)"$/m);
+    const notes = texts.flatMap((text) =>
+      records(text)
+        .slice(1)
+        .map((r) => r[8]),
+    );
+    expect(notes).toContain('=SUM(A1:A2)');
+    expect(notes).not.toContain("'=SUM(A1:A2)");
+  });
+
+  it('writes one record per line in the headerless transform inputs, whatever the line breaks inside values', async () => {
+    const dataset =
+      'Id,Left,Age,Income,Dept,OverTime,Rating,Ignored,Notes\n1,Yes,30,1,"Human\r\nResources",No,2,1,"a\nb"\n';
+    const root = setUp(dataset + toyCsv(300).split('\n').slice(1).join('\n').replace(/^1,/, '9999,'));
+
+    const summary = await runPrepare(root, quiet);
+
+    const score = output(root, 'transform/score/score.csv');
+    expect(score.trimEnd().split('\n')).toHaveLength(summary.scoreRows);
+    expect(score.startsWith('1,30,1,Human Resources,No,2\n')).toBe(true);
+  });
+
+  it('writes the profile of the whole dataset, as the data-quality evaluator computes it', async () => {
+    const text = toyCsv(800);
+    const root = setUp(text);
+
+    await runPrepare(root, quiet);
+
+    const profile = ProfileSchema.parse(JSON.parse(output(root, 'profile.json')));
+    expect(profile).toEqual(await profileDataset({ input: Readable.from([text]), config: toyConfig() }));
+    expect(profile.rowCount).toBe(800);
+    expect(profile.columns.Age).toMatchObject({ kind: 'numeric', count: 800 });
+    expect(profile.columns.Dept).toMatchObject({ kind: 'categorical', distinct: 3 });
   });
 
   it('reports stratification: every split keeps about the overall positive rate', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerApprove } from './commands/approve';
 import { registerInvoke } from './commands/invoke';
 import { registerReport } from './commands/report';
 import { registerRun } from './commands/run';
@@ -11,6 +12,7 @@ export function registerCommands(program: Command): void {
   const verbose = () => Boolean(program.opts().verbose);
   registerRun(program, verbose);
   registerRuns(program);
+  registerApprove(program);
   registerInvoke(program);
   registerReport(program);
 }

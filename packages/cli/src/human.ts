@@ -38,6 +38,26 @@ function evaluationLines(s: RunSummary): string[] {
   ];
 }
 
+function datasetLine(s: RunSummary): string[] {
+  const d = s.dataset;
+  if (!d) return [];
+  return [`dataset: s3://${String(d.bucket)}/${String(d.key)} version ${fmt(d.versionId)} etag ${fmt(d.etag)} sha256 ${fmt(d.sha256)}`];
+}
+
+function approvalLines(s: RunSummary): string[] {
+  const a = s.approval;
+  if (!a) return [];
+  return [`approval: ${String(a.status)}${a.decidedBy ? ` by ${String(a.decidedBy)}` : ''}${a.reason ? `: ${String(a.reason)}` : ''}`];
+}
+
+function notificationLines(s: RunSummary): string[] {
+  if (s.notifications.length === 0) return [];
+  return [
+    `notifications published (${s.notifications.length}):`,
+    ...s.notifications.flatMap((n) => [`  ${n.subject ?? '(no subject)'}`, ...n.message.split('\n').map((l) => `    ${l}`)]),
+  ];
+}
+
 /** The end-of-run summary a person reads. */
 export function humanSummary(s: RunSummary): string {
   const stages = s.stages.filter((st) => !/^(Wait|Is)/.test(st.name));
@@ -45,13 +65,16 @@ export function humanSummary(s: RunSummary): string {
     '',
     table(['state', 'status', 'ms', 'entries'], stages.map((st) => [st.name, st.status, st.durationMs, st.entries])),
     '',
+    ...datasetLine(s),
     ...validationLines(s),
     ...tuningLines(s),
     ...evaluationLines(s),
   ];
   if (s.model) lines.push(`model: ${String(s.model.modelPackageArn)} (${String(s.model.approvalStatus)})`);
+  lines.push(...approvalLines(s));
   if (s.predictions) lines.push(`predictions: ${String(s.predictions.rows)} rows in ${((s.predictions.files as string[] | undefined) ?? []).join(', ')}`);
   if (s.error) lines.push(`error in ${String(s.error.state ?? '?')}: ${String(s.error.error)}: ${String(s.error.cause ?? '')}`);
+  lines.push(...notificationLines(s));
   const cost = (s.cost?.estimate as Json | undefined)?.totalUsd;
   if (cost !== undefined) lines.push(`estimated AWS cost of this run: $${fmt(cost, 2)}`);
   lines.push(`run ${s.runId}: ${s.status.toUpperCase()}   (record: ${String(s.recordUri)}, workdir: ${s.workdir})`);

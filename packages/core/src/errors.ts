@@ -38,6 +38,12 @@ export class TransientError extends MlopsError {}
 /** A path or key would leave the area it must stay in (pipeline prefix, workdir). */
 export class UnsafePathError extends MlopsError {}
 
+/**
+ * The dataset moved too far from the last accepted one: a column's population stability index reached
+ * `validation.drift.psiFail` and the pipeline sets `failOnDrift`. The message names the columns and their PSI.
+ */
+export class DataDriftError extends MlopsError {}
+
 /** Short text for logs and records from anything thrown. */
 export function describeError(error: unknown): { name: string; message: string } {
   if (error instanceof Error) return { name: error.name, message: error.message };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The shapes that travel between states of the pipeline state machine. Every payload holds S3 locations and

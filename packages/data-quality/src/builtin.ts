@@ -63,11 +63,15 @@ export function rowsPerClassRule(config: PipelineConfig, dispatcher: RowDispatch
     if (n !== undefined) counts.set(label, n + 1);
   });
   return {
-    finish: (): Evaluation => {
+    finish: ({ rowCount }): Evaluation => {
       if (!present) return missingColumn(target);
       const metrics = Object.fromEntries([...counts].map(([label, n]) => [`Column.${target}.ClassCount.${label}`, n]));
       const short = [...counts].filter(([, n]) => n < minimum);
       if (short.length === 0) return { result: 'PASS', metrics, column: target };
+      if (rowCount === 0) {
+        const message = `the file has a header but no data rows; each class needs at least ${minimum}`;
+        return { result: 'FAIL', message, metrics, column: target };
+      }
       const parts = short.map(([label, n]) => `class ${quoteDqdl(label)} has ${n} row${n === 1 ? '' : 's'}`);
       return {
         result: 'FAIL',

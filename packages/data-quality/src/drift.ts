@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sketchEntries } from './profile/sketch';
 import type { CategoricalProfile, ColumnProfile, NumericProfile, Profile } from './profile/schema';
 
@@ -106,18 +106,49 @@ function columnPsi(current: ColumnProfile, previous: ColumnProfile): number {
   throw new Error('profiles of different kinds');
 }
 
+/** Columns to leave out of a drift comparison, each with the reason the report gives. */
+export interface DriftOptions {
+  skip?: Record<string, string>;
+}
+
+/**
+ * The drift options a pipeline needs: its row key is left out, since identifiers of new rows are expected to differ
+ * (a PSI on them would flag every retrain on fresh data).
+ * @example computeDrift(current, previous, config.validation.drift, pipelineDriftOptions(config))
+ */
+export function pipelineDriftOptions(config: { dataset: { rowKey: string } }): DriftOptions {
+  return { skip: { [config.dataset.rowKey]: 'the row key: identifiers are expected to change between datasets' } };
+}
+
+/** Why a column of both profiles is not compared: the caller said so, or it changed kind. */
+function skipReason(
+  column: string,
+  skip: Record<string, string>,
+  before: ColumnProfile | undefined,
+  now: ColumnProfile,
+): string | undefined {
+  if (Object.hasOwn(skip, column)) return skip[column];
+  return before && before.kind !== now.kind ? `was ${before.kind}, now ${now.kind}` : undefined;
+}
+
 /**
  * Compare the current profile with the previous run's: PSI per column (numeric via decile bins,
  * categorical via value shares), `warn` at `psiWarn` or more, `fail` at `psiFail` or more.
  * @example computeDrift(outcome.profile, previousProfile, config.validation.drift).status // 'ok'
  */
-export function computeDrift(current: Profile, previous: Profile, thresholds: DriftThresholds): DriftReport {
+export function computeDrift(
+  current: Profile,
+  previous: Profile,
+  thresholds: DriftThresholds,
+  options: DriftOptions = {},
+): DriftReport {
   const columns: ColumnDrift[] = [];
   const skipped: DriftReport['skipped'] = [];
+  const skip = options.skip ?? {};
   for (const [column, now] of Object.entries(current.columns)) {
     const before = previous.columns[column];
-    if (!before) skipped.push({ column, reason: 'not in the previous profile' });
-    else if (before.kind !== now.kind) skipped.push({ column, reason: `was ${before.kind}, now ${now.kind}` });
+    const reason = skipReason(column, skip, before, now);
+    if (reason !== undefined || !before) skipped.push({ column, reason: reason ?? 'not in the previous profile' });
     else {
       const value = Math.max(0, columnPsi(now, before));
       const status = value >= thresholds.psiFail ? 'fail' : value >= thresholds.psiWarn ? 'warn' : 'ok';
@@ -125,7 +156,9 @@ export function computeDrift(current: Profile, previous: Profile, thresholds: Dr
     }
   }
   for (const column of Object.keys(previous.columns)) {
-    if (!(column in current.columns)) skipped.push({ column, reason: 'not in the current profile' });
+    if (!(column in current.columns) && !Object.hasOwn(skip, column)) {
+      skipped.push({ column, reason: 'not in the current profile' });
+    }
   }
   const worst = columns.some((c) => c.status === 'fail')
     ? 'fail'

@@ -4,11 +4,19 @@ export { parseDqdl } from './dqdl/parser';
 export { formatRuleset, quoteDqdl } from './dqdl/format';
 export { canonicalRuleText, mergeRulesets } from './dqdl/merge';
 export { builtinRulesAsDqdl } from './builtin';
-export { readCsv, type CsvInput, type CsvReadFailure, type CsvReadResult, type CsvSink } from './csv/reader';
+export {
+  readCsv,
+  readCsvHeader,
+  type CsvInput,
+  type CsvReadFailure,
+  type CsvReadResult,
+  type CsvSink,
+} from './csv/reader';
 export { CsvRow } from './csv/row';
 export { evaluateDataset, type EvaluateDatasetOptions } from './evaluate';
 export type { DataQualityOutcome, RuleResult, RuleResultStatus, RuleSource } from './evaluate/types';
 export * from './profile/schema';
 export { CATEGORY_CAP } from './profile/profiler';
+export { DatasetProfiler, profileDataset } from './profile/dataset';
 export * from './drift';
 export * from './report';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DriftReportSchema, type DriftReport } from './drift';
 import { parseRuleText } from './dqdl/merge';
 import type { RuleNode } from './dqdl/ast';
@@ -94,7 +94,7 @@ export function toValidationReport(
   const failed = failedRules > 0 || source.runError !== undefined || driftFailed;
   return compact({
     status: failed ? 'FAILED' : 'PASSED',
-    rowCount: source.rowCount,
+    rowCount: source.rowCount ?? rowCountOf(rules),
     columns: source.columns,
     extraColumns: source.extraColumns,
     rules,
@@ -102,6 +102,13 @@ export function toValidationReport(
     error: source.runError,
     drift: options.drift,
   });
+}
+
+/** The row count a rule measured (`Dataset.*.RowCount`, as Glue's RowCount rule reports it), when no count is given. */
+function rowCountOf(rules: readonly ReportRule[]): number | undefined {
+  return rules
+    .map((r) => r.metrics['Dataset.*.RowCount'])
+    .find((n) => n !== undefined && Number.isInteger(n) && n >= 0);
 }
 
 function isResultList(input: ValidationInput | readonly GlueRuleResultLike[]): input is readonly GlueRuleResultLike[] {

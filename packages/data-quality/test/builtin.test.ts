@@ -148,6 +148,9 @@ describe('built-in checks', () => {
       EvaluationMessage: 'no rows to evaluate',
     });
     expect(ruleResult(outcome, 'RowCount > 0').Result).toBe('FAIL');
+    expect(ruleResult(outcome, 'RowsPerClass "label" >= 1').EvaluationMessage).toBe(
+      'the file has a header but no data rows; each class needs at least 1',
+    );
   });
 
   it('fail an empty file on HeaderPresent and mark every other rule ERROR', async () => {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readCsv, type CsvReadResult } from '../src/index';
+import { readCsv, readCsvHeader, type CsvReadResult } from '../src/index';
 import { chunked } from './helpers';
 
 async function read(
@@ -93,5 +93,21 @@ describe('readCsv', () => {
   it('tells an empty file from a header-only file', async () => {
     expect((await read('')).result).toMatchObject({ rows: 0, headerSeen: false, bytes: 0 });
     expect((await read('a,b\r\n')).result).toMatchObject({ rows: 0, headerSeen: true });
+  });
+});
+
+describe('readCsvHeader', () => {
+  it('reads the first record only, BOM stripped and quotes undone', async () => {
+    expect(await readCsvHeader(chunked(Buffer.from('\uFEFF"a,1",b\r\n1,2\r\n'), 3))).toEqual(['a,1', 'b']);
+    expect(await readCsvHeader(chunked(Buffer.from('a,b'), 64))).toEqual(['a', 'b']);
+  });
+
+  it('ignores what a ranged read cut after the header', async () => {
+    expect(await readCsvHeader(chunked(Buffer.from('a,b\n1,"unfinished'), 64))).toEqual(['a', 'b']);
+  });
+
+  it('has no header for an empty file or an unreadable first record', async () => {
+    expect(await readCsvHeader(chunked(Buffer.alloc(0), 64))).toBeUndefined();
+    expect(await readCsvHeader(chunked(Buffer.from([0x61, 0xe9, 0x2c, 0x62, 0x0a]), 64))).toBeUndefined();
   });
 });

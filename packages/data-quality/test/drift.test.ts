@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { computeDrift, ProfileSchema, psi, type Profile } from '../src/index';
-import { evaluateCsv, smallConfig } from './helpers';
+import {
+  computeDrift,
+  DatasetProfiler,
+  pipelineDriftOptions,
+  profileDataset,
+  ProfileSchema,
+  psi,
+  type Profile,
+} from '../src/index';
+import { chunked, evaluateCsv, smallConfig } from './helpers';
 
 /** Profile of `rows` synthetic rows: ages drawn by `age(i)`, departments by `dept(i)`. */
 async function profileOf(rows: number, age: (i: number) => number, dept: (i: number) => string): Promise<Profile> {
@@ -56,6 +64,25 @@ describe('profiles', () => {
       expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
     ]);
     expect(JSON.stringify(outcome.profile)).not.toContain('Sales');
+  });
+});
+
+describe('profileDataset and DatasetProfiler', () => {
+  it('give the profile the evaluator computes, from a file or from rows already split', async () => {
+    const text = [
+      'id,age,score,dept,note,label',
+      ...Array.from({ length: 300 }, (_, i) => `${i + 1},${spread(i)},,${depts(i)},,yes`),
+    ].join('\n');
+    const expected = (await evaluateCsv(text)).profile;
+
+    const fromFile = await profileDataset({ input: chunked(Buffer.from(text), 100), config: smallConfig() });
+    const profiler = new DatasetProfiler(smallConfig());
+    const [header, ...rows] = text.split('\n').map((line) => line.split(','));
+    profiler.header(header as string[]);
+    for (const row of rows) profiler.fields(row);
+
+    expect(fromFile).toEqual(expected);
+    expect(profiler.finish()).toEqual(expected);
   });
 });
 
@@ -131,5 +158,16 @@ describe('psi', () => {
     expect(psi([0.5, 0.5], [0.5, 0.5])).toBe(0);
     expect(psi([0.6, 0.4], [0.5, 0.5])).toBeCloseTo(0.1 * Math.log(1.2) + -0.1 * Math.log(0.8), 12);
     expect(psi([1, 0], [0.5, 0.5])).toBeCloseTo(0.5 * Math.log(2) + (1e-4 - 0.5) * Math.log(1e-4 / 0.5), 12);
+  });
+});
+
+describe('pipelineDriftOptions', () => {
+  it("leaves the pipeline's row key out, with the reason", async () => {
+    const before = await profileOf(600, spread, depts);
+    const after = await profileOf(900, spread, depts);
+    const drift = computeDrift(after, before, thresholds, pipelineDriftOptions(smallConfig()));
+    expect(drift.columns.map((c) => c.column)).not.toContain('id');
+    expect(drift.skipped).toEqual([{ column: 'id', reason: expect.stringContaining('row key') }]);
+    expect(drift.status).toBe('ok');
   });
 });

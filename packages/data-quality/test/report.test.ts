@@ -80,7 +80,9 @@ describe('toValidationReport from AWS Glue results', () => {
       ['Rule_4', 'dqdl', 'ERROR', undefined],
     ]);
     expect(report).toMatchObject({ status: 'FAILED', failedRules: 2 });
-    expect(report.rowCount).toBeUndefined();
+    // Glue gives no row count of its own; its RowCount rule measured one.
+    expect(report.rowCount).toBe(20);
+    expect(toValidationReport(glue.slice(0, 2)).rowCount).toBeUndefined();
   });
 
   it('accepts { ruleResults, runError } and fails on a run error even without rules', () => {

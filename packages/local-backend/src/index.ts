@@ -1,5 +1,6 @@
 export * from './service';
 export * from './cloud';
-export { LocalSfn, type Executor, type LocalHistoryEvent } from './sfn/sfn';
+export { LocalSfn, type Executor, type LocalHistoryEvent, type TaskTokens } from './sfn/sfn';
+export { TaskFailure, TaskTokenStore, type TaskSettlement, type TaskTokenOwner, type WaitOptions } from './sfn/task-tokens';
 export { readEndpointServer } from './sagemaker';
 export { LocalGlue } from './glue/glue';

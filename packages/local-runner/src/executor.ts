@@ -1,17 +1,23 @@
 import './polyfill';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { Executor, LocalHistoryEvent } from '@mlops/local-backend';
-import type { LocalDefinition } from './definition';
+import { ConfigError } from '@mlops/core';
+import type { Executor, LocalHistoryEvent, TaskTokens } from '@mlops/local-backend';
+import type { LocalDefinition, LocalTask } from './definition';
 import type { HandlerInvoker } from './handlers';
 
-/** A progress event for printing: one per state entered, left, failed or retried. */
+/**
+ * A progress event for printing: one per state entered, left, failed or retried, and `waiting` when a
+ * `.waitForTaskToken` state has invoked its function and now waits for SendTaskSuccess / SendTaskFailure.
+ */
 export interface StateEvent {
   state: string;
   type: string;
-  phase: 'entered' | 'exited' | 'failed' | 'retried' | 'caught';
+  phase: 'entered' | 'exited' | 'failed' | 'retried' | 'caught' | 'waiting';
   at: number;
   error?: string;
   cause?: string;
+  /** The execution input's `runId`, on `waiting` events (what `mlops approve <runId>` needs). */
+  runId?: string;
 }
 
 export interface ExecutorOptions {
@@ -57,16 +63,77 @@ const PHASES: Record<string, StateEvent['phase']> = {
   StateCaught: 'caught',
 };
 
+type TaskOverride = (payload: unknown) => Promise<unknown>;
+
+interface OverrideContext {
+  options: ExecutorOptions;
+  tasks: TaskTokens;
+  executionArn: string;
+  runId: string | undefined;
+  /** The token `$$.Task.Token` handed out while the current state's Parameters were rendered. */
+  takeToken(): string | undefined;
+}
+
+const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
+
+/** A Task state's local override: its real handler, called the way its integration calls it on AWS. */
+function taskOverride(state: string, call: LocalTask, ctx: OverrideContext): TaskOverride {
+  const { invoker } = ctx.options;
+  const payloadOf = (parameters: unknown) => (parameters as { Payload?: unknown } | null)?.Payload ?? {};
+  if (call.integration === 'direct') return (payload) => (ctx.takeToken(), invoker.invoke(call.fnKey, payload));
+  if (call.integration === 'invoke') {
+    return async (parameters) => {
+      ctx.takeToken();
+      return { ExecutedVersion: '$LATEST', Payload: await invoker.invoke(call.fnKey, payloadOf(parameters)), StatusCode: 200 };
+    };
+  }
+  return async (parameters) => {
+    const token = ctx.takeToken();
+    if (token === undefined) throw new ConfigError(`${state}: a .waitForTaskToken task must pass $$.Task.Token in its Parameters`);
+    // Registered before the function runs: it may hand the token to someone who answers at once.
+    await ctx.tasks.register(token, { executionArn: ctx.executionArn, state });
+    await invoker.invoke(call.fnKey, payloadOf(parameters));
+    ctx.options.onEvent?.({ state, type: 'Task', phase: 'waiting', at: Date.now(), runId: ctx.runId });
+    return ctx.tasks.wait(token, { timeoutMs: seconds(call.timeoutSeconds), heartbeatMs: seconds(call.heartbeatSeconds) });
+  };
+}
+
+/**
+ * The context object's `Task.Token`: a fresh token the first time a state's Parameters read it, the same one for
+ * every further read until the state's override takes it (Parameters are rendered right before the override runs).
+ */
+function taskTokenContext(tasks: TaskTokens) {
+  let pending: string | undefined;
+  return {
+    Task: {
+      get Token() {
+        pending ??= tasks.newToken();
+        return pending;
+      },
+    },
+    takeToken(): string | undefined {
+      const token = pending;
+      pending = undefined;
+      return token;
+    },
+  };
+}
+
 /**
  * The executor the local Step Functions uses: the deployed definition run by aws-local-stepfunctions, each Task
  * overridden by an in-process invocation of the function's real handler, waits and retry intervals shortened.
+ * `.waitForTaskToken` states get a task token in `$$.Task.Token` and wait until SendTaskSuccess / SendTaskFailure
+ * settles it (from this process or another one: the tokens are on disk).
  */
 export function createExecutor(options: ExecutorOptions): Executor {
-  const { definition, invoker } = options;
-  return async ({ stateMachineArn, executionArn, name, input, record }) => {
+  const { definition } = options;
+  return async ({ stateMachineArn, executionArn, name, input, record, tasks }) => {
     const machine = new StateMachine(definition.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    const tokens = taskTokenContext(tasks);
+    const runId = (input as { runId?: unknown } | null)?.runId;
+    const ctx: OverrideContext = { options, tasks, executionArn, runId: typeof runId === 'string' ? runId : undefined, takeToken: tokens.takeToken };
     const taskResourceLocalHandlers = Object.fromEntries(
-      Object.entries(definition.tasks).map(([state, fnKey]) => [state, (payload: unknown) => invoker.invoke(fnKey, payload) as never]),
+      Object.entries(definition.calls).map(([state, call]) => [state, taskOverride(state, call, ctx) as never]),
     );
     const startTime = new Date().toISOString();
     const execution = machine.run(input as never, {
@@ -78,6 +145,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       context: {
         Execution: { Id: executionArn, Name: name, StartTime: startTime, Input: input, RoleArn: 'arn:aws:iam::000000000000:role/local' },
         StateMachine: { Id: stateMachineArn, Name: stateMachineArn.split(':').pop() },
+        Task: tokens.Task,
       } as never,
     });
     const consume = (async () => {

@@ -3,4 +3,5 @@ export * from './definition';
 export * from './environment';
 export * from './executor';
 export * from './handlers';
+export * from './notifications';
 export * from './summary';

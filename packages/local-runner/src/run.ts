@@ -10,6 +10,7 @@ import { loadDefinition } from './definition';
 import { LOCAL_BUCKETS, localEnvironment } from './environment';
 import { createExecutor, type StateEvent } from './executor';
 import { discoverHandlers, HandlerInvoker } from './handlers';
+import { markNotifications, notificationsSince, type RunNotification } from './notifications';
 import { deployLocally } from './setup';
 
 export interface RunPipelineOptions {
@@ -37,6 +38,8 @@ export interface RunOutcome {
   workdir: string;
   lambdaInvocations: number;
   trace: { service: string; command: string; input: unknown }[];
+  /** What the run published to the notification topics (printed by `mlops run`, stored under cloud/sns/). */
+  notifications: RunNotification[];
 }
 
 /** Raised when the local run could not even start an execution (the trigger ignored the file). */
@@ -78,6 +81,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunOutco
   const { cloud, env, invoker } = await openLocalRuntime(options);
   const traceStart = cloud.trace.length;
   await deployLocally(cloud, config, env);
+  const notificationMark = await markNotifications(cloud);
 
   if (options.score) {
     await cloud.s3.send(
@@ -130,5 +134,6 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunOutco
     workdir: resolve(options.workdir),
     lambdaInvocations: invoker.invocations,
     trace: cloud.trace.slice(traceStart),
+    notifications: await notificationsSince(cloud, notificationMark, started.runId),
   };
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { getJsonIfExists } from '@mlops/clients';
 import type { LocalCloud } from '@mlops/local-backend';
 import { LOCAL_BUCKETS } from './environment';
+import type { RunNotification } from './notifications';
 import type { RunOutcome } from './run';
 
 type Json = Record<string, unknown>;
@@ -11,6 +12,10 @@ export interface RunSummary {
   runId: string;
   pipeline: string;
   status: RunOutcome['status'];
+  /** The dataset version the run used: bucket, key, version, ETag and content hash (lineage). */
+  dataset: Json | null;
+  /** Who decided on a candidate that waited for a person (manual approval), when and why. */
+  approval: Json | null;
   stages: { name: string; status: string; durationMs: number; entries: number }[];
   validation: Json | null;
   tuning: Json | null;
@@ -23,6 +28,8 @@ export interface RunSummary {
   workdir: string;
   stateTransitions: number | null;
   lambdaInvocations: number;
+  /** The notifications the run published. */
+  notifications: RunNotification[];
 }
 
 async function artifact(cloud: LocalCloud, key: unknown): Promise<Json | undefined> {
@@ -92,6 +99,8 @@ export async function summarize(outcome: RunOutcome, cloud: LocalCloud): Promise
     runId: outcome.runId,
     pipeline: outcome.pipeline,
     status: outcome.status,
+    dataset: (record.dataset as Json | undefined) ?? null,
+    approval: (record.approval as Json | undefined) ?? null,
     stages: stagesOf(record),
     validation: validation ? { ...validation, report: (await artifact(cloud, validation.reportKey)) ?? null } : null,
     tuning: tuningSection(record),
@@ -104,6 +113,7 @@ export async function summarize(outcome: RunOutcome, cloud: LocalCloud): Promise
     workdir: outcome.workdir,
     stateTransitions: (record.stateTransitions as number | undefined) ?? null,
     lambdaInvocations: outcome.lambdaInvocations,
+    notifications: outcome.notifications,
   };
 }
 

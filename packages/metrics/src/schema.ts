@@ -1,5 +1,5 @@
 import { MetricNameSchema, ThresholdRuleSchema } from '@mlops/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Counts of a binary decision at one threshold (a row is predicted positive when `score >= threshold`). */
 export const ConfusionSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CostEstimate } from '@mlops/core';
 import type { ValidationReport } from '@mlops/data-quality';
 import { GateDecisionSchema, MetricsReportSchema, type GateDecision, type MetricsReport } from '@mlops/metrics';

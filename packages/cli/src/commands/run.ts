@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { repoRoot } from '@mlops/local-backend';
-import { openLocalCloud, runPipeline, summarize, type RunStatus, type RunSummary } from '@mlops/local-runner';
+import { openLocalCloud, runPipeline, summarize, type RunStatus, type RunSummary, type StateEvent } from '@mlops/local-runner';
 import { writeRunReport } from '@mlops/report';
 import { humanSummary } from '../human';
 import { captureFunctionLogs, progressPrinter } from '../output';
@@ -20,6 +20,18 @@ interface RunFlags {
   trace?: string;
 }
 
+/** Progress lines, plus how to decide when the run waits for a person (in any mode: the run blocks until then). */
+function progress(flags: RunFlags, workdir: string): (event: StateEvent) => void {
+  const print = flags.json ? undefined : progressPrinter(process.stdout);
+  return (event) => {
+    if (event.phase !== 'waiting') return print?.(event);
+    const approve = `mlops approve ${event.runId ?? '<runId>'} --workdir ${workdir}`;
+    (flags.json ? process.stderr : process.stdout).write(
+      `  wait   ${event.state}: waiting for a decision: \`${approve}\` (or add --reject --reason "…")\n`,
+    );
+  };
+}
+
 async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
   const workdir = resolve(flags.workdir);
   const logs = captureFunctionLogs(join(workdir, 'logs', 'functions.log'), verbose);
@@ -33,7 +45,7 @@ async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
       score: flags.score,
       workdir,
       trace: flags.trace,
-      onEvent: flags.json ? undefined : progressPrinter(process.stdout),
+      onEvent: progress(flags, workdir),
     });
     const { cloud } = await openLocalCloud(workdir);
     const summary: RunSummary & { wallMs: number; report?: string } = { ...(await summarize(outcome, cloud)), wallMs: Date.now() - started };

@@ -65,6 +65,32 @@ export async function readCsv(input: CsvInput, sink: CsvSink): Promise<CsvReadRe
   return summary();
 }
 
+/**
+ * The header of a CSV file, reading no further than its first record (BOM stripped, quoted names unquoted):
+ * what a catalog table or a report needs without a pass over the data. Undefined when the file is empty or its
+ * first record cannot be read (invalid UTF-8, broken quoting); `readCsv` reports why.
+ * @example const header = await readCsvHeader(createReadStream(path)) // ['Age', 'Attrition', ...]
+ */
+export async function readCsvHeader(input: CsvInput): Promise<string[] | undefined> {
+  let header: string[] | undefined;
+  const scanner = new CsvScanner((row, record) => {
+    if (record === 0) header = row.toArray();
+  });
+  const decoder = new Utf8ChunkDecoder();
+  try {
+    for await (const chunk of input as AsyncIterable<Uint8Array | string>) {
+      const decoded = decoder.decode(chunk);
+      scanner.push(decoded.text);
+      if (header !== undefined || decoded.error) return header;
+    }
+    if (decoder.finish() === undefined) scanner.end();
+  } catch (error) {
+    // A record after the header may be cut by a ranged read; only the header matters here.
+    if (!(error instanceof CsvFormatError)) throw error;
+  }
+  return header;
+}
+
 const where = (record: number): string => (record === 0 ? 'in the header' : `at data row ${record}`);
 
 function encodingFailure(message: string, record: number): CsvReadFailure {

@@ -1,5 +1,7 @@
 /** Object operations of LocalS3: PutObject, GetObject, HeadObject, CopyObject, DeleteObject(s). */
 import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { link, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type {
@@ -116,6 +118,7 @@ export async function copyObject(ctx: S3Context, input: CopyObjectCommandInput):
   keyPathParts(Key);
   const sourceConfig = await ctx.store.bucket(source.bucket);
   const replace = input.MetadataDirective === 'REPLACE';
+  const checksum = checksumOf(input.ChecksumAlgorithm);
   if (source.bucket === Bucket && source.key === Key && source.versionId === undefined && !replace) {
     throw S3Errors.invalidRequest(
       'This copy request is illegal because it is trying to copy an object to itself without changing the object metadata.',
@@ -145,7 +148,11 @@ export async function copyObject(ctx: S3Context, input: CopyObjectCommandInput):
       config.versioning,
     );
     return {
-      CopyObjectResult: { ETag: record.etag, LastModified: toSeconds(record.lastModified) },
+      CopyObjectResult: {
+        ETag: record.etag,
+        LastModified: toSeconds(record.lastModified),
+        ...(await checksum?.(ctx.store.blobPath(Bucket, record))),
+      },
       VersionId: versionIdOf(record, config),
       CopySourceVersionId: versionIdOf(from, sourceConfig),
     };
@@ -153,6 +160,21 @@ export async function copyObject(ctx: S3Context, input: CopyObjectCommandInput):
     await handle.close();
     await rm(staged, { force: true });
   }
+}
+
+/**
+ * A copy with `ChecksumAlgorithm` gets a checksum S3 computes over the new object; a single CopyObject is one part,
+ * so it is a full-object checksum (base64 of the digest). SHA256 and SHA1 here; the CRCs are not emulated.
+ */
+function checksumOf(algorithm: string | undefined) {
+  if (algorithm === undefined) return undefined;
+  const hash = { SHA256: 'sha256', SHA1: 'sha1' }[algorithm];
+  if (hash === undefined) throw S3Errors.invalidArgument(`the local S3 computes SHA256 and SHA1 checksums, not ${algorithm}`);
+  return async (path: string) => {
+    const digest = createHash(hash);
+    for await (const chunk of createReadStream(path)) digest.update(chunk as Buffer);
+    return { [`Checksum${algorithm}`]: digest.digest('base64'), ChecksumType: 'FULL_OBJECT' as const };
+  };
 }
 
 type CopySource = ReturnType<typeof parseCopySource>;

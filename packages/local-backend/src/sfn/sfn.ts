@@ -1,6 +1,7 @@
 import { mkdir, readFile, readdir, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalService, LocalServiceError } from '../service';
+import { TaskTokenStore, type TaskTokenOwner, type WaitOptions } from './task-tokens';
 
 /** One event of an execution history, in the shape of `GetExecutionHistory`'s `events`. */
 export interface LocalHistoryEvent {
@@ -11,6 +12,16 @@ export interface LocalHistoryEvent {
   [details: string]: unknown;
 }
 
+/** What an executor uses to run `.waitForTaskToken` states: tokens that SendTask* (from any process) settles. */
+export interface TaskTokens {
+  /** A new token, synchronously (it is handed out while a state's Parameters are rendered). */
+  newToken(): string;
+  /** Accept SendTask* calls for `token` from now on. */
+  register(token: string, owner: TaskTokenOwner): Promise<void>;
+  /** The SendTaskSuccess output, or a rejection named after SendTaskFailure's error or the timeout. */
+  wait(token: string, options?: WaitOptions): Promise<unknown>;
+}
+
 /** What runs an execution: given the machine ARN, the input and the context object, report events and settle. */
 export type Executor = (args: {
   stateMachineArn: string;
@@ -18,6 +29,7 @@ export type Executor = (args: {
   name: string;
   input: unknown;
   record: (event: Omit<LocalHistoryEvent, 'id' | 'previousEventId'>) => void;
+  tasks: TaskTokens;
 }) => Promise<{ status: 'SUCCEEDED' | 'FAILED'; output?: unknown; error?: string; cause?: string }>;
 
 interface ExecutionState {
@@ -38,16 +50,21 @@ const NAME = /^[a-zA-Z0-9_-]{1,80}$/;
 /**
  * Step Functions over a folder: StartExecution (idempotent by name like AWS: same name and input while running
  * returns the same execution; otherwise `ExecutionAlreadyExists`), DescribeExecution, GetExecutionHistory,
- * ListExecutions. The execution itself is run by an executor the local runner registers.
+ * ListExecutions, and the callback pattern's SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat (task tokens on
+ * disk under `tasks/`, so another process can settle them). The execution itself is run by an executor the local
+ * runner registers.
  */
 export class LocalSfn extends LocalService {
   readonly serviceName = 'sfn';
   private executor: Executor | undefined;
   private readonly running = new Map<string, Promise<void>>();
   private readonly histories = new Map<string, LocalHistoryEvent[]>();
+  /** Task tokens of `.waitForTaskToken` states. */
+  readonly tasks: TaskTokenStore;
 
-  constructor(private readonly options: { root: string; region: string; accountId: string }) {
+  constructor(private readonly options: { root: string; region: string; accountId: string; taskPollMs?: number }) {
     super();
+    this.tasks = new TaskTokenStore(join(options.root, 'tasks'), { pollMs: options.taskPollMs });
   }
 
   protected readonly operations = {
@@ -56,6 +73,9 @@ export class LocalSfn extends LocalService {
     GetExecutionHistory: (input: { executionArn: string; maxResults?: number; nextToken?: string; reverseOrder?: boolean }) =>
       this.history(input),
     ListExecutions: (input: { stateMachineArn: string; statusFilter?: string }) => this.list(input),
+    SendTaskSuccess: async (input: { taskToken?: string; output?: string }) => (await this.tasks.succeed(input), {}),
+    SendTaskFailure: async (input: { taskToken?: string; error?: string; cause?: string }) => (await this.tasks.fail(input), {}),
+    SendTaskHeartbeat: async (input: { taskToken?: string }) => (await this.tasks.heartbeat(input), {}),
   };
 
   /** The runner's executor; without one, StartExecution fails with a message saying how to run locally. */
@@ -130,7 +150,14 @@ export class LocalSfn extends LocalService {
     };
     let result: Awaited<ReturnType<Executor>>;
     try {
-      result = await executor({ stateMachineArn: state.stateMachineArn, executionArn: state.executionArn, name: state.name, input, record });
+      result = await executor({
+        stateMachineArn: state.stateMachineArn,
+        executionArn: state.executionArn,
+        name: state.name,
+        input,
+        record,
+        tasks: this.tasks,
+      });
     } catch (error) {
       result = { status: 'FAILED', error: (error as Error).name, cause: (error as Error).message };
     }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CandidateSchema, ChampionSchema, InputError, JobRefSchema, layout, RunStateSchema, type EvaluationState, type RunState } from '@mlops/core';
 import { csvRecords, getJson, putJson, putText } from '@mlops/clients';
 import { baselineScores, chooseThreshold, decide, evaluateScores, type MetricsReport } from '@mlops/metrics';

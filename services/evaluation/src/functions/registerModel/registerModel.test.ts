@@ -27,7 +27,13 @@ const sageMakerError = (name: string, message: string) =>
   new SageMakerServiceException({ name, $fault: 'client', message, $metadata: { httpStatusCode: 400 } });
 
 async function register(
-  options: { decision?: 'accept' | 'reject'; groupExists?: boolean; pipeline?: string; image?: string | null } = {},
+  options: {
+    decision?: 'accept' | 'reject';
+    groupExists?: boolean;
+    pipeline?: string;
+    image?: string | null;
+    manualApproval?: boolean;
+  } = {},
 ) {
   const t = testDeps();
   const base = runState({ pipeline: options.pipeline });
@@ -59,7 +65,9 @@ async function register(
       reasons: [],
     },
   };
-  serveRunConfig(t.mocks.s3, state, await sampleConfig('attrition', options.pipeline));
+  const config = await sampleConfig('attrition', options.pipeline);
+  const manualApproval = options.manualApproval ?? config.evaluation.manualApproval;
+  serveRunConfig(t.mocks.s3, state, { ...config, evaluation: { ...config.evaluation, manualApproval } });
   if (options.groupExists) {
     t.mocks.sagemaker.on(DescribeModelPackageGroupCommand).resolves({ ModelPackageGroupName: `mlops-${pipeline}` });
   } else {
@@ -123,6 +131,24 @@ describe('registerModel', () => {
       approvalStatus: 'PendingManualApproval',
     });
   });
+
+  it.each([
+    ['accept', true, true],
+    ['accept', false, false],
+    ['reject', true, false],
+  ] as const)(
+    'asks the state machine to wait for a person only for an accepted candidate of a pipeline that wants it (%s, manualApproval %s)',
+    async (decision, manualApproval, expected) => {
+      // Prepare
+      const { deps, state } = await register({ decision, manualApproval });
+
+      // Act
+      const result = await registerModel(state, deps);
+
+      // Assess
+      expect(result.approvalRequired).toBe(expected);
+    },
+  );
 
   it('registers a rejected candidate Rejected, so it can never become the champion', async () => {
     // Prepare

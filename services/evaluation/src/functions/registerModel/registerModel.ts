@@ -3,7 +3,7 @@ import {
   CreateModelPackageGroupCommand,
   DescribeModelPackageGroupCommand,
 } from '@aws-sdk/client-sagemaker';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EvaluationStateSchema, layout, RunStateSchema, s3Uri, type RunState } from '@mlops/core';
 import { runConfig, type Deps } from '@mlops/lambda-kit';
 import { EvaluateCandidateEvent } from '../evaluateCandidate/evaluateCandidate';
@@ -33,7 +33,8 @@ async function ensureGroup(deps: Deps, name: string, pipeline: string): Promise<
 /**
  * Register the candidate as a new version of the pipeline's model package group, with its evidence.
  * A rejected candidate is registered `Rejected`; an accepted one `PendingManualApproval` until publishing has
- * finished (then `Approved`), so the champion never points to something half published.
+ * finished (then `Approved`), so the champion never points to something half published. `approvalRequired` tells
+ * the state machine to wait for a person first (config `evaluation.manualApproval`).
  */
 export async function registerModel(state: RegisterModelEvent, deps: Deps) {
   const { clients, env, logger } = deps;
@@ -75,5 +76,11 @@ export async function registerModel(state: RegisterModelEvent, deps: Deps) {
   const arn = out.ModelPackageArn as string;
   const version = Number(arn.split('/').pop());
   logger.info('model registered', { arn, status });
-  return { modelPackageGroupName: group, modelPackageArn: arn, version, approvalStatus: status };
+  return {
+    modelPackageGroupName: group,
+    modelPackageArn: arn,
+    version,
+    approvalStatus: status,
+    approvalRequired: accepted && config.evaluation.manualApproval,
+  };
 }

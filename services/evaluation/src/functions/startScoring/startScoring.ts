@@ -6,7 +6,7 @@ import {
   DescribeTrainingJobCommand,
   ListModelPackagesCommand,
 } from '@aws-sdk/client-sagemaker';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   InputError,
   jobName,

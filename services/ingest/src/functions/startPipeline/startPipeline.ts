@@ -1,5 +1,5 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { executionName, layout, newRunId, shortHash, UnsafePathError, type RunInput, type Trigger } from '@mlops/core';
 import { getJsonIfExists, headObject } from '@mlops/clients';
 import type { Deps } from '@mlops/lambda-kit';

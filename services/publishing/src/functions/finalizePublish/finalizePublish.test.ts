@@ -30,6 +30,8 @@ async function finalize(options: {
   scoreRows: number;
   files: Record<string, string>;
   env?: Record<string, string | undefined>;
+  /** The dataset profile `prepare` wrote, if any. */
+  profile?: object;
 }) {
   const t = testDeps({ env: options.env, now: new Date('2026-03-02T11:45:00.000Z') });
   const base = runState();
@@ -58,6 +60,7 @@ async function finalize(options: {
     },
   };
   for (const [name, body] of Object.entries(options.files)) objects[`s3://${ARTIFACTS}/${prefix}${name}`] = body;
+  if (options.profile) objects[`s3://${ARTIFACTS}/runs/attrition/${base.runId}/prepared/profile.json`] = options.profile;
   serveRunConfig(t.mocks.s3, state, await sampleConfig(), objects);
   const keys = Object.keys(options.files).map((name) => `${prefix}${name}`);
   t.mocks.s3.on(ListObjectsV2Command).resolves({
@@ -90,6 +93,7 @@ describe('finalizePublish', () => {
       `ListObjectsV2Command ${state.publishing.outputPrefix}`,
       `GetObjectCommand ${state.publishing.outputPrefix}score.csv.out`,
       'PutObjectCommand predictions/pipeline=attrition/latest.json',
+      `GetObjectCommand runs/attrition/${state.runId}/prepared/profile.json`,
       `UpdateModelPackageCommand ${PACKAGE}`,
       `StartCrawlerCommand ${TEST_ENV.CRAWLER_NAME}`,
     ]);
@@ -239,5 +243,22 @@ describe('finalizePublish', () => {
     expect(result.crawler).toBeNull();
     expect(mocks.glue).not.toHaveReceivedCommand(StartCrawlerCommand);
     expect(mocks.sagemaker).toHaveReceivedCommandOnce(UpdateModelPackageCommand);
+  });
+
+  it('keeps the published dataset\'s profile as the drift baseline, after `latest` and before the approval', async () => {
+    // Prepare
+    const profile = { rowCount: 5, columns: { Age: { kind: 'categorical', count: 5, missing: 0 } } };
+    const { deps, mocks, sent, state } = await finalize({ scoreRows: 5, files: { 'score.csv.out': predictions(5) }, profile });
+
+    // Act
+    await finalizePublish(state, deps);
+
+    // Assess
+    const baseline = writtenObjects(mocks.s3).get(`s3://${ARTIFACTS}/datasets/attrition/accepted/profile.json`);
+    expect(JSON.parse(baseline ?? 'null')).toEqual(profile);
+    const order = sent().map((c) => `${c.command} ${String(c.input.Key ?? '')}`);
+    const baselineAt = order.indexOf('PutObjectCommand datasets/attrition/accepted/profile.json');
+    expect(baselineAt).toBeGreaterThan(order.indexOf('PutObjectCommand predictions/pipeline=attrition/latest.json'));
+    expect(baselineAt).toBeLessThan(order.findIndex((c) => c.startsWith('UpdateModelPackageCommand')));
   });
 });

@@ -1,13 +1,15 @@
 import { StartCrawlerCommand } from '@aws-sdk/client-glue';
 import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError, layout, RegistrationStateSchema, RunStateSchema, type RunState } from '@mlops/core';
-import { countLines, getJson, listObjects, putJson } from '@mlops/clients';
+import { countLines, getJson, getJsonIfExists, listObjects, putJson } from '@mlops/clients';
 import { runConfig, type Deps } from '@mlops/lambda-kit';
 
 export const FinalizePublishEvent = RunStateSchema.extend({
   registration: RegistrationStateSchema,
   publishing: z.looseObject({ outputPrefix: z.string(), modelName: z.string() }),
+  /** A person's decision (WaitForApproval's output), present when the config asks for manual approval. */
+  approval: z.looseObject({ decision: z.string(), decidedBy: z.string().optional() }).optional(),
 });
 export type FinalizePublishEvent = z.infer<typeof FinalizePublishEvent>;
 
@@ -41,7 +43,10 @@ async function startCrawler(deps: Deps): Promise<string | null> {
  */
 export async function finalizePublish(state: FinalizePublishEvent, deps: Deps) {
   const { clients, env, logger, now } = deps;
-  await runConfig(state as RunState, deps);
+  const config = await runConfig(state as RunState, deps);
+  if (config.evaluation.manualApproval && state.approval?.decision !== 'approve') {
+    throw new InputError(`run ${state.runId} needs a person's approval before publishing, and has none`);
+  }
   const artifacts = env.need('ARTIFACTS_BUCKET');
   const summary = await getJson<{ scoreRows: number }>(clients.s3, artifacts, `${layout.prepared(state.pipeline, state.runId)}summary.json`);
   const files = await listObjects(clients.s3, artifacts, state.publishing.outputPrefix);
@@ -64,11 +69,14 @@ export async function finalizePublish(state: FinalizePublishEvent, deps: Deps) {
     publishedAt: now().toISOString(),
   };
   await putJson(clients.s3, artifacts, layout.latestPredictions(state.pipeline), pointer);
+  // The published dataset becomes the drift baseline of the next run (StartTuning compares against it).
+  const profile = await getJsonIfExists(clients.s3, artifacts, `${layout.prepared(state.pipeline, state.runId)}profile.json`);
+  if (profile !== undefined) await putJson(clients.s3, artifacts, layout.acceptedProfile(state.pipeline), profile);
   await clients.sagemaker.send(
     new UpdateModelPackageCommand({
       ModelPackageArn: state.registration.modelPackageArn,
       ModelApprovalStatus: 'Approved',
-      ApprovalDescription: `published by run ${state.runId}`,
+      ApprovalDescription: `published by run ${state.runId}${state.approval ? `, approved by ${state.approval.decidedBy}` : ''}`,
     }),
   );
   const crawler = await startCrawler(deps);

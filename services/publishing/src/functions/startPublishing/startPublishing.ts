@@ -1,5 +1,5 @@
 import { CreateModelCommand, CreateTransformJobCommand } from '@aws-sdk/client-sagemaker';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EvaluationStateSchema, jobName, layout, nextWait, POLLING, RegistrationStateSchema, RunStateSchema, s3Uri, type RunState } from '@mlops/core';
 import { modelRequest, outputColumnCount, runConfig, transformRequest, type Deps } from '@mlops/lambda-kit';
 

@@ -151,6 +151,20 @@ describe('finishRun', () => {
     });
   });
 
+  it("keeps the dataset's content hash StartRun recorded, and who decided on a manual approval", async () => {
+    // Prepare
+    const sha256 = 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9';
+    const approval = { status: 'approved', decidedBy: 'jane', decidedAt: '2026-03-02T10:00:00.000Z' };
+    const { deps, record, state } = setUp({ previous: { dataset: { ...runState().dataset, sha256 }, approval } });
+
+    // Act
+    await finishRun(finished('published', published), deps);
+
+    // Assess
+    expect(record().dataset).toEqual({ ...state.dataset, sha256 });
+    expect(record().approval).toEqual(approval);
+  });
+
   it('times each state over all its entries, in the order first entered', async () => {
     // Prepare
     const { deps, record } = setUp();

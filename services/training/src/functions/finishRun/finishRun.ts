@@ -1,6 +1,6 @@
 import { ListTrainingJobsForHyperParameterTuningJobCommand, type HyperParameterTrainingJobSummary } from '@aws-sdk/client-sagemaker';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ErrorInfoSchema, layout, RunInputSchema } from '@mlops/core';
 import { getJsonIfExists, putJson } from '@mlops/clients';
 import type { Deps } from '@mlops/lambda-kit';
@@ -74,7 +74,7 @@ export async function finishRun(event: FinishRunEvent, deps: Deps) {
     durationMs: finishedAt.getTime() - new Date(startedAt).getTime(),
     executionArn: event.executionArn,
     trigger: state.trigger,
-    dataset: state.dataset,
+    dataset: { ...(previous.dataset as object | undefined), ...state.dataset },
     recordUri: `s3://${artifacts}/${recordKey}`,
     stages: history.stages,
     stateTransitions: history.transitions,

@@ -6,6 +6,9 @@ import { ARTIFACTS, DATA, sampleConfig, serveObjects, testDeps, writtenObjects }
 import { startRun } from './startRun';
 
 const RUN_ID = '20260302T093000Z-3fa9c1';
+/** SHA-256 of the dataset bytes, as S3 reports a copy's full-object checksum (base64) and as the record keeps it (hex). */
+const SHA256_HEX = 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9';
+const SHA256_BASE64 = Buffer.from(SHA256_HEX, 'hex').toString('base64');
 const CONFIG_KEY = `s3://${ARTIFACTS}/pipelines/attrition/config.json`;
 
 const input = (dataset: Partial<RunInput['dataset']> = {}): RunInput => ({
@@ -30,6 +33,9 @@ async function deployed(overrides: Record<string, unknown> = {}) {
   const config = { ...(await sampleConfig()), ...overrides };
   serveObjects(t.mocks.s3, { [CONFIG_KEY]: config });
   t.mocks.s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+  t.mocks.s3.on(CopyObjectCommand).resolves({
+    CopyObjectResult: { ETag: '"9b2cf535"', ChecksumSHA256: SHA256_BASE64, ChecksumType: 'FULL_OBJECT' },
+  });
   return { ...t, config };
 }
 
@@ -67,6 +73,32 @@ describe('startRun', () => {
         new RegExp(`^/?${DATA}/attrition/incoming/hr%202026-03\\.csv\\?versionId=Wq3nZ0t5pX2l8cY1bK7sJd4uVf6rHm9a$`),
       ),
     });
+  });
+
+  it('has S3 compute the SHA-256 of the copy and keeps it, hex, as the content hash of the dataset in the record', async () => {
+    // Prepare
+    const { deps, mocks } = await deployed();
+
+    // Act
+    await startRun(input(), deps);
+
+    // Assess
+    expect(mocks.s3).toHaveReceivedCommandWith(CopyObjectCommand, { ChecksumAlgorithm: 'SHA256' });
+    const record = JSON.parse(writtenObjects(mocks.s3).get(`s3://${ARTIFACTS}/runs/attrition/${RUN_ID}/record.json`) ?? 'null');
+    expect(record.dataset).toEqual({ ...input().dataset, sha256: SHA256_HEX });
+  });
+
+  it('records no content hash when S3 gives only a composite (per-part) checksum', async () => {
+    // Prepare
+    const { deps, mocks } = await deployed();
+    mocks.s3.on(CopyObjectCommand).resolves({ CopyObjectResult: { ChecksumSHA256: `${SHA256_BASE64}-3`, ChecksumType: 'COMPOSITE' } });
+
+    // Act
+    await startRun(input(), deps);
+
+    // Assess
+    const record = JSON.parse(writtenObjects(mocks.s3).get(`s3://${ARTIFACTS}/runs/attrition/${RUN_ID}/record.json`) ?? 'null');
+    expect(record.dataset.sha256).toBeNull();
   });
 
   it('copies the current object when the data bucket is not versioned', async () => {

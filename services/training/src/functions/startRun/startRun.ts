@@ -14,6 +14,12 @@ import type { Deps } from '@mlops/lambda-kit';
 
 export const StartRunEvent = RunInputSchema;
 
+/** Hex SHA-256 of the object bytes from a copy's full-object checksum (a composite multipart one is not a content hash). */
+function contentSha256(result: { ChecksumSHA256?: string; ChecksumType?: string } | undefined): string | null {
+  if (!result?.ChecksumSHA256 || result.ChecksumType === 'COMPOSITE' || result.ChecksumSHA256.includes('-')) return null;
+  return Buffer.from(result.ChecksumSHA256, 'base64').toString('hex');
+}
+
 /**
  * Open a run: freeze the dataset version and the pipeline config into the run's folder, find the scoring data,
  * estimate the cost and refuse to go on when it is over the pipeline's budget, and write the first run record.
@@ -32,8 +38,9 @@ export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
   const fileName = dataset.key.split('/').pop() as string;
   // `/bucket/key`: the leading slash satisfies every S3 model's CopySource pattern (`\/.+\/.+`, later `\/?.+\/.+`).
   const source = `/${dataset.bucket}/${encodeURIComponent(dataset.key).replace(/%2F/g, '/')}${dataset.versionId ? `?versionId=${dataset.versionId}` : ''}`;
-  await clients.s3.send(
-    new CopyObjectCommand({ Bucket: artifacts, Key: `${layout.runInput(pipeline, runId)}${fileName}`, CopySource: source }),
+  // S3 computes the SHA-256 of the frozen copy while copying: the dataset's content hash, for the lineage.
+  const copied = await clients.s3.send(
+    new CopyObjectCommand({ Bucket: artifacts, Key: `${layout.runInput(pipeline, runId)}${fileName}`, CopySource: source, ChecksumAlgorithm: 'SHA256' }),
   );
 
   const scoreObjects = (await listObjects(clients.s3, dataset.bucket, `${pipeline}/score/`)).filter((o) => o.size > 0);
@@ -49,7 +56,7 @@ export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
     status: 'running',
     startedAt,
     trigger: input.trigger,
-    dataset,
+    dataset: { ...dataset, sha256: contentSha256(copied.CopyObjectResult) },
     scoreData,
     cost: { estimate },
   });

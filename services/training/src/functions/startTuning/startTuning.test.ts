@@ -58,6 +58,7 @@ describe('startTuning', () => {
     // Assess
     expect(sent().map((c) => c.command)).toEqual([
       'GetObjectCommand',
+      'GetObjectCommand', // the prepared dataset's profile, for the drift check (drift.test.ts)
       'ListHyperParameterTuningJobsCommand',
       'CreateHyperParameterTuningJobCommand',
     ]);
@@ -74,6 +75,7 @@ describe('startTuning', () => {
       attempt: 0,
       waitSeconds: POLLING.tuning.base,
       parent: null,
+      drift: expect.objectContaining({ status: 'unavailable' }),
     });
   });
 

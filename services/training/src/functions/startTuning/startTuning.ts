@@ -17,6 +17,7 @@ import {
   type RunState,
 } from '@mlops/core';
 import { runConfig, type Deps } from '@mlops/lambda-kit';
+import { checkDrift, type DriftSummary } from './drift';
 
 export const StartTuningEvent = RunStateSchema;
 
@@ -143,10 +144,15 @@ export function tuningRequest(args: {
   };
 }
 
-/** Start the run's hyperparameter tuning job, warm-started from the pipeline's previous completed one. */
-export async function startTuning(state: RunState, deps: Deps): Promise<JobRef & { parent: string | null }> {
+/**
+ * Start the run's hyperparameter tuning job, warm-started from the pipeline's previous completed one. First, the
+ * prepared dataset is compared with the last accepted one (`checkDrift`): its profile exists only once `prepare`
+ * ran, and a drift that fails the run (failOnDrift) must stop it before the costliest step.
+ */
+export async function startTuning(state: RunState, deps: Deps): Promise<JobRef & { parent: string | null; drift: DriftSummary }> {
   const { clients, env, logger } = deps;
   const config = await runConfig(state, deps);
+  const drift = await checkDrift(state, config, deps);
   const name = tuningJobName(env.project, state.pipeline, state.runId);
   const parent = config.tuning.warmStart
     ? await previousTuningJob(deps, tuningPrefix(env.project, state.pipeline), name)
@@ -163,5 +169,5 @@ export async function startTuning(state: RunState, deps: Deps): Promise<JobRef &
   });
   await clients.sagemaker.send(new CreateHyperParameterTuningJobCommand(request));
   logger.info('tuning started', { name, strategy: config.tuning.strategy, maxJobs: config.tuning.maxJobs, parent: parent ?? null });
-  return { kind: 'tuning', names: [name], status: 'InProgress', attempt: 0, waitSeconds: nextWait(0, POLLING.tuning), parent: parent ?? null };
+  return { kind: 'tuning', names: [name], status: 'InProgress', attempt: 0, waitSeconds: nextWait(0, POLLING.tuning), parent: parent ?? null, drift };
 }

@@ -32,10 +32,13 @@ const rule = (description: string, result: DataQualityRuleResultStatus, message?
   EvaluatedMetrics: {},
 });
 
-/** Deps whose S3 serves the run's frozen config (the report marks which rules are built in). */
-async function checking() {
+/** Deps whose S3 serves the run's frozen config (the report marks which rules are built in) and input. */
+async function checking(header?: string[]) {
   const t = testDeps();
-  serveRunConfig(t.mocks.s3, runState(), await sampleConfig());
+  const config = await sampleConfig();
+  const columns = header ?? Object.keys(config.dataset.columns);
+  const input = `s3://${ARTIFACTS}/${runState().run.runPrefix}input/hr-2026-03.csv`;
+  serveRunConfig(t.mocks.s3, runState(), config, { [input]: `${columns.join(',')}\n` });
   return t;
 }
 
@@ -104,6 +107,7 @@ describe('checkValidation', () => {
       'GetDataQualityResultCommand dqresult-1',
       'GetDataQualityResultCommand dqresult-2',
       `GetObjectCommand ${state.run.configKey}`,
+      `GetObjectCommand runs/attrition/${state.runId}/input/hr-2026-03.csv`,
       `PutObjectCommand runs/attrition/${state.runId}/validation/report.json`,
     ]);
     expect(next).toEqual({
@@ -145,6 +149,48 @@ describe('checkValidation', () => {
     expect(next.summary).toContain('1 of 2 rules failed');
     expect(next.summary).toContain('Value: 212 does not meet the constraint requirement!');
     expect(reportOf(mocks, state.runId)).toMatchObject({ status: 'FAILED', failedRules: 1 });
+  });
+
+  it("names the file's extra columns in the report and the summary (allowed, ignored)", async () => {
+    // Prepare
+    const declared = Object.keys((await sampleConfig()).dataset.columns);
+    const { deps, mocks } = await checking([...declared.slice(0, 3), 'Notes', ...declared.slice(3), 'Badge']);
+    const state = event();
+    mocks.glue
+      .on(GetDataQualityRulesetEvaluationRunCommand)
+      .resolves({ RunId: RUN, Status: 'SUCCEEDED', ResultIds: ['dqresult-1'] });
+    mocks.glue.on(GetDataQualityResultCommand).resolves({ RuleResults: [rule('IsUnique "EmployeeNumber"', 'PASS')] });
+
+    // Act
+    const next = await checkValidation(state, deps);
+
+    // Assess
+    expect(next.status).toBe('PASSED');
+    expect(next.summary).toBe('all 1 rules passed; extra columns (ignored): Notes, Badge');
+    expect(reportOf(mocks, state.runId)).toMatchObject({ extraColumns: ['Notes', 'Badge'], columns: expect.any(Array) });
+  });
+
+  it('leads the summary with the causes and only counts the rules they left unjudged', async () => {
+    // Prepare
+    const { deps, mocks } = await checking();
+    const state = event();
+    const unjudged = Array.from({ length: 40 }, (_, i) =>
+      rule(`ColumnExists "c${i}"`, 'ERROR', 'not evaluated: the file has no header'),
+    );
+    mocks.glue
+      .on(GetDataQualityRulesetEvaluationRunCommand)
+      .resolves({ RunId: RUN, Status: 'SUCCEEDED', ResultIds: ['dqresult-1'] });
+    mocks.glue.on(GetDataQualityResultCommand).resolves({
+      RuleResults: [...unjudged, rule('HeaderPresent', 'FAIL', 'the file is empty')],
+    });
+
+    // Act
+    const next = await checkValidation(state, deps);
+
+    // Assess
+    expect(next.summary).toBe(
+      '41 of 41 rules failed, 40 of them not evaluated because of the others: HeaderPresent (the file is empty)',
+    );
   });
 
   it.each(['FAILED', 'TIMEOUT', 'STOPPED'] as const)(

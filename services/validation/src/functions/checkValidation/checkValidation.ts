@@ -1,23 +1,36 @@
 import { GetDataQualityResultCommand, GetDataQualityRulesetEvaluationRunCommand, type DataQualityRuleResult } from '@aws-sdk/client-glue';
-import { z } from 'zod';
+import * as z from 'zod';
 import { builtinRulesAsDqdl, toValidationReport, type ValidationReport } from '@mlops/data-quality';
 import { layout, nextWait, POLLING, RunStateSchema, ValidationStateSchema, type ValidationState } from '@mlops/core';
 import { putJson } from '@mlops/clients';
 import { runConfig, type Deps } from '@mlops/lambda-kit';
+import { inputHeader, usableHeader } from '../../lib/inputHeader';
 
 export const CheckValidationEvent = RunStateSchema.extend({ validation: ValidationStateSchema });
 export type CheckValidationEvent = z.infer<typeof CheckValidationEvent>;
 
 const WAITING = new Set(['STARTING', 'RUNNING', 'STOPPING']);
 
-/** One line naming what failed, for notifications and the state payload. */
+const SUMMARY_RULES = 5;
+/** Messages of rules that could not be judged because of another failure (no header, unreadable file, no rows). */
+const NOT_EVALUATED = /^(not evaluated|no rows to evaluate)/;
+
+/**
+ * One line naming what failed, for notifications and the state payload: the causes first (failed rules, then rules
+ * that could not run for a reason of their own), each with its rule, message, offending count and example rows;
+ * rules left unjudged because of another failure are only counted. Extra columns are named.
+ */
 export function reportSummary(report: ValidationReport): string {
+  const extra = report.extraColumns?.length ? `; extra columns (ignored): ${report.extraColumns.join(', ')}` : '';
   const failed = report.rules.filter((r) => r.result !== 'PASS');
-  if (failed.length === 0) return `all ${report.rules.length} rules passed`;
-  return `${failed.length} of ${report.rules.length} rules failed: ${failed
-    .slice(0, 5)
-    .map((r) => `${r.name} (${r.message})`)
-    .join('; ')}`.slice(0, 2000);
+  if (failed.length === 0) return `all ${report.rules.length} rules passed${extra}`;
+  const unjudged = failed.filter((r) => r.result === 'ERROR' && NOT_EVALUATED.test(r.message));
+  const causes = failed.length > unjudged.length ? failed.filter((r) => !unjudged.includes(r)) : failed;
+  const ordered = [...causes.filter((r) => r.result === 'FAIL'), ...causes.filter((r) => r.result !== 'FAIL')];
+  const listed = ordered.slice(0, SUMMARY_RULES).map((r) => `${r.name} (${r.message})`);
+  if (ordered.length > SUMMARY_RULES) listed.push(`${ordered.length - SUMMARY_RULES} more`);
+  const skipped = causes === failed ? '' : `, ${unjudged.length} of them not evaluated because of the others`;
+  return `${failed.length} of ${report.rules.length} rules failed${skipped}: ${listed.join('; ')}${extra}`.slice(0, 2000);
 }
 
 /**
@@ -44,7 +57,11 @@ export async function checkValidation(state: CheckValidationEvent, deps: Deps): 
     runError = `Glue Data Quality run ${run.Status}: ${run.ErrorString ?? 'no error message'}`;
   }
   const config = await runConfig(state, deps);
-  const report = toValidationReport({ ruleResults: ruleResults as never, runError }, { builtinDqdl: builtinRulesAsDqdl(config) });
+  // Glue's results do not list the file's columns: the header (first 64 KiB of the input) does, for both paths.
+  const columns = usableHeader(await inputHeader(state, deps), config);
+  const extraColumns = columns?.filter((c) => !(c in config.dataset.columns));
+  const input = { ruleResults: ruleResults as never, runError, columns, extraColumns };
+  const report = toValidationReport(input, { builtinDqdl: builtinRulesAsDqdl(config) });
   const reportKey = layout.validationReport(state.pipeline, state.runId);
   await putJson(clients.s3, env.need('ARTIFACTS_BUCKET'), reportKey, report);
   const summary = runError ?? reportSummary(report);

@@ -9,10 +9,20 @@ export function glueName(text: string): string {
 }
 
 /**
- * The catalog table that makes a run's frozen input visible to Glue: the pipeline's declared columns over the
- * run's `input/` folder, read with the OpenCSV SerDe (quoted fields, header skipped).
+ * The table's columns. The OpenCSV SerDe maps fields by position, so with the file's header the columns follow the
+ * file (declared types, `string` for extra columns): a file with its columns in another order, or with extra ones,
+ * is read as locally, by name. Without a usable header, the declared columns in config order.
  */
-export function datasetTable(name: string, config: PipelineConfig, location: string, configUri: string): TableInput {
+export function tableColumns(config: PipelineConfig, header?: readonly string[]): { Name: string; Type: string }[] {
+  const declared = config.dataset.columns;
+  return (header ?? Object.keys(declared)).map((column) => ({ Name: column, Type: GLUE_TYPES[declared[column]?.type ?? 'string'] }));
+}
+
+/**
+ * The catalog table that makes a run's frozen input visible to Glue: the dataset's columns (see `tableColumns`) over
+ * the run's `input/` folder, read with the OpenCSV SerDe (quoted fields, header skipped).
+ */
+export function datasetTable(name: string, config: PipelineConfig, location: string, configUri: string, header?: readonly string[]): TableInput {
   return {
     Name: name,
     Description: `Input of one ${config.name} run`,
@@ -20,7 +30,7 @@ export function datasetTable(name: string, config: PipelineConfig, location: str
     // `mlops:config` lets the local Glue apply the built-in checks that DQDL cannot express; AWS Glue ignores it.
     Parameters: { classification: 'csv', 'skip.header.line.count': '1', has_encrypted_data: 'false', 'mlops:config': configUri },
     StorageDescriptor: {
-      Columns: Object.entries(config.dataset.columns).map(([column, spec]) => ({ Name: column, Type: GLUE_TYPES[spec.type] })),
+      Columns: tableColumns(config, header),
       Location: location,
       InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
       OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',

@@ -11,6 +11,7 @@ import {
   GlueServiceException,
   StartDataQualityRulesetEvaluationRunCommand,
 } from '@aws-sdk/client-glue';
+import { GetObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { POLLING, ValidationStateSchema } from '@mlops/core';
 import {
   ARTIFACTS,
@@ -27,11 +28,14 @@ const notFound = (what: string) =>
   new EntityNotFoundException({ message: `${what} not found`, $metadata: { httpStatusCode: 400 } });
 
 async function validate(
-  options: { pipeline?: string; env?: Record<string, string | undefined>; existing?: boolean } = {},
+  options: { pipeline?: string; env?: Record<string, string | undefined>; existing?: boolean; header?: string[] } = {},
 ) {
   const t = testDeps({ env: options.env });
   const state = runState({ pipeline: options.pipeline });
-  serveRunConfig(t.mocks.s3, state, await sampleConfig('attrition', options.pipeline));
+  const config = await sampleConfig('attrition', options.pipeline);
+  const header = options.header ?? Object.keys(config.dataset.columns);
+  const input = `s3://${ARTIFACTS}/runs/${state.pipeline}/${state.runId}/input/hr-2026-03.csv`;
+  serveRunConfig(t.mocks.s3, state, config, { [input]: `${header.join(',')}\n${header.map(() => '1').join(',')}\n` });
   if (options.existing) {
     t.mocks.glue.on(GetDatabaseCommand).resolves({ Database: { Name: 'mlops_dev' } });
     t.mocks.glue.on(GetDataQualityRulesetCommand).resolves({ Name: 'existing' });
@@ -58,6 +62,7 @@ describe('startValidation', () => {
       'GetObjectCommand',
       'GetDatabaseCommand',
       'CreateDatabaseCommand',
+      'GetObjectCommand',
       'CreateTableCommand',
       'GetDataQualityRulesetCommand',
       'CreateDataQualityRulesetCommand',
@@ -102,6 +107,52 @@ describe('startValidation', () => {
     expect(TableInput?.StorageDescriptor?.Columns).toContainEqual({ Name: 'Age', Type: 'bigint' });
     expect(TableInput?.StorageDescriptor?.Columns).toContainEqual({ Name: 'Attrition', Type: 'string' });
     expect(TableInput?.Parameters).toMatchObject({ classification: 'csv', 'skip.header.line.count': '1' });
+  });
+
+  it("reads only the input's first 64 KiB, for its header", async () => {
+    // Prepare
+    const { deps, mocks, state } = await validate();
+
+    // Act
+    await startValidation(state, deps);
+
+    // Assess
+    expect(mocks.s3).toHaveReceivedCommandWith(GetObjectCommand, {
+      Bucket: ARTIFACTS,
+      Key: `runs/attrition/${state.runId}/input/hr-2026-03.csv`,
+      Range: 'bytes=0-65535',
+    });
+  });
+
+  it('declares the columns in the order of the file, extra ones as strings, as Glue reads CSV fields by position', async () => {
+    // Prepare
+    const declared = Object.keys((await sampleConfig()).dataset.columns);
+    const header = ['Notes', ...[...declared].reverse()];
+    const { deps, mocks, state } = await validate({ header });
+
+    // Act
+    await startValidation(state, deps);
+
+    // Assess
+    const columns = mocks.glue.commandCalls(CreateTableCommand)[0]!.args[0].input.TableInput?.StorageDescriptor?.Columns;
+    expect(columns?.map((c) => c.Name)).toEqual(header);
+    expect(columns?.[0]).toEqual({ Name: 'Notes', Type: 'string' });
+    expect(columns).toContainEqual({ Name: 'Age', Type: 'bigint' });
+  });
+
+  it('declares the configured columns when the file is empty (S3 refuses a range over zero bytes)', async () => {
+    // Prepare
+    const { deps, mocks, state } = await validate();
+    mocks.s3
+      .on(GetObjectCommand, { Key: `runs/attrition/${state.runId}/input/hr-2026-03.csv` })
+      .rejects(new S3ServiceException({ name: 'InvalidRange', $fault: 'client', message: 'range', $metadata: {} }));
+
+    // Act
+    await startValidation(state, deps);
+
+    // Assess
+    const columns = mocks.glue.commandCalls(CreateTableCommand)[0]!.args[0].input.TableInput?.StorageDescriptor?.Columns;
+    expect(columns?.map((c) => c.Name)).toEqual(Object.keys((await sampleConfig()).dataset.columns));
   });
 
   it("registers the built-in checks and the pipeline's DQDL rules against that table", async () => {

@@ -9,6 +9,7 @@ import {
 import { builtinRulesAsDqdl, mergeRulesets } from '@mlops/data-quality';
 import { layout, nextWait, POLLING, RunStateSchema, s3Uri, shortHash, type RunState, type ValidationState } from '@mlops/core';
 import { runConfig, type Deps } from '@mlops/lambda-kit';
+import { inputHeader, usableHeader } from '../../lib/inputHeader';
 import { datasetTable, glueName } from './glueTable';
 
 export const StartValidationEvent = RunStateSchema;
@@ -53,7 +54,9 @@ export async function startValidation(state: RunState, deps: Deps): Promise<Vali
   await ensureDatabase(deps, database);
 
   const table = glueName(`${state.pipeline}_input_${shortHash(state.runId, 10)}`);
-  const tableInput = datasetTable(table, config, s3Uri(artifacts, layout.runInput(state.pipeline, state.runId)), s3Uri(artifacts, state.run.configKey));
+  const header = usableHeader(await inputHeader(state, deps), config);
+  const location = s3Uri(artifacts, layout.runInput(state.pipeline, state.runId));
+  const tableInput = datasetTable(table, config, location, s3Uri(artifacts, state.run.configKey), header);
   try {
     await clients.glue.send(new CreateTableCommand({ DatabaseName: database, TableInput: tableInput }));
   } catch (error) {
