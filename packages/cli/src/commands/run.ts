@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { repoRoot } from '@mlops/local-backend';
 import { openLocalCloud, runPipeline, summarize, type RunStatus, type RunSummary, type StateEvent } from '@mlops/local-runner';
 import { writeRunReport } from '@mlops/report';
+import { loadPipelineConfig } from '@mlops/core';
+import { trialProgress } from '../progress';
 import { humanSummary } from '../human';
 import { captureFunctionLogs, progressPrinter } from '../output';
 import { ensureSampleData } from '../sample';
@@ -38,6 +40,8 @@ async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
   const out = flags.json ? process.stderr : process.stdout;
   if (!flags.json) out.write(`mlops: running ${flags.pipeline} on ${flags.data} (workdir ${workdir})\n`);
   const started = Date.now();
+  const config = await loadPipelineConfig(flags.pipeline);
+  const stopProgress = flags.json ? () => undefined : trialProgress((await openLocalCloud(workdir)).cloud, config.tuning.maxJobs, process.stdout);
   try {
     const outcome = await runPipeline({
       pipeline: flags.pipeline,
@@ -47,6 +51,7 @@ async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
       trace: flags.trace,
       onEvent: progress(flags, workdir),
     });
+    stopProgress();
     const { cloud } = await openLocalCloud(workdir);
     const summary: RunSummary & { wallMs: number; report?: string } = { ...(await summarize(outcome, cloud)), wallMs: Date.now() - started };
     if (outcome.record) summary.report = await writeRunReport({ workdir, runId: outcome.runId });
@@ -56,6 +61,7 @@ async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
     if (!flags.json && summary.report) out.write(`report: ${summary.report}\n`);
     return EXIT_CODES[outcome.status];
   } finally {
+    stopProgress();
     logs.end();
   }
 }
