@@ -1,6 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
 import { EvaluationStateSchema, InputError } from '@mlops/core';
 import { ARTIFACTS, runState, sampleConfig, serveRunConfig, testDeps, writtenObjects } from '@mlops/lambda-kit/testing';
 import { evaluateCandidate, type EvaluateCandidateEvent } from './evaluateCandidate';
@@ -39,6 +40,7 @@ async function evaluate(options: {
   champion?: Scorer;
   overrides?: Record<string, string>;
   key?: typeof keyOf;
+  maxLatencyMsPer1000Rows?: number;
 }) {
   const t = testDeps();
   const base = runState();
@@ -111,7 +113,9 @@ async function evaluate(options: {
   }
   for (const [name, body] of Object.entries(options.overrides ?? {}))
     objects[`s3://${ARTIFACTS}/${run}/${name}`] = body;
-  serveRunConfig(t.mocks.s3, state, await sampleConfig(), objects);
+  const config = await sampleConfig();
+  if (options.maxLatencyMsPer1000Rows !== undefined) config.evaluation.policy.maxLatencyMsPer1000Rows = options.maxLatencyMsPer1000Rows;
+  serveRunConfig(t.mocks.s3, state, config, objects);
   const written = (name: string) => writtenObjects(t.mocks.s3).get(`s3://${ARTIFACTS}/${run}/${name}`);
   return { ...t, state, written };
 }
@@ -259,5 +263,28 @@ describe('evaluateCandidate', () => {
     // Assess
     await expect(result).rejects.toThrow(`has ${ROWS - 3} rows, the validation split has ${ROWS}`);
     expect(mocks.s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  it('checks the policy\'s latency limit against the candidate\'s scoring time per 1,000 rows', async () => {
+    // Prepare: the transform scored 2 × ROWS rows in 3 s
+    const slow = await evaluate({ candidate: strong, maxLatencyMsPer1000Rows: 1 });
+    const started = new Date('2026-01-01T00:00:00Z');
+    slow.mocks.sagemaker.on(DescribeTransformJobCommand).resolves({
+      TransformStartTime: started,
+      TransformEndTime: new Date(started.getTime() + 3000),
+    });
+
+    // Act
+    const result = await evaluateCandidate(slow.state, slow.deps);
+
+    // Assess
+    expect(result.decision).toBe('reject');
+    expect(result.reasons.join('\n')).toMatch(/FAIL latency: [\d.]+ ms per 1000 rows .* limit 1 ms/);
+  });
+
+  it('does not ask for the scoring time when the policy sets no latency limit', async () => {
+    const { deps, state, mocks } = await evaluate({ candidate: strong });
+    await evaluateCandidate(state, deps);
+    expect(mocks.sagemaker).not.toHaveReceivedCommand(DescribeTransformJobCommand);
   });
 });

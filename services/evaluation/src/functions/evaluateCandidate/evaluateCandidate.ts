@@ -1,3 +1,4 @@
+import { DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
 import * as z from 'zod';
 import { CandidateSchema, ChampionSchema, InputError, JobRefSchema, layout, RunStateSchema, type EvaluationState, type RunState } from '@mlops/core';
 import { csvRecords, getJson, putJson, putText } from '@mlops/clients';
@@ -54,6 +55,16 @@ function evidenceCsv(test: Scored): string {
 }
 
 /**
+ * Batch scoring time of the candidate per 1,000 rows: its transform job's duration (container start included) over
+ * the rows it scored. What the policy's `maxLatencyMsPer1000Rows` is checked against.
+ */
+async function latencyMsPer1000Rows(deps: Deps, jobName: string, rows: number): Promise<number | undefined> {
+  const job = await deps.clients.sagemaker.send(new DescribeTransformJobCommand({ TransformJobName: jobName }));
+  if (!job.TransformStartTime || !job.TransformEndTime || rows === 0) return undefined;
+  return ((job.TransformEndTime.getTime() - job.TransformStartTime.getTime()) / rows) * 1000;
+}
+
+/**
  * Independent evaluation: the candidate's and the champion's scores on the same held-out test rows, the operating
  * threshold chosen on the validation rows, the prior (majority-class) model as the baseline, and the gate's
  * decision with every reason. Evidence (metrics JSON and per-row scores CSV) is stored next to the run.
@@ -82,7 +93,10 @@ export async function evaluateCandidate(state: EvaluateCandidateEvent, deps: Dep
   const champion = test.champion && validation.champion ? report(test.champion, validation.champion) : undefined;
   const prior = summary.positives.train / summary.rows.train;
   const baseline = evaluateScores({ labels: test.labels, scores: baselineScores(prior, test.keys.length), threshold: 0.5, bootstrap: { samples: 0 } });
-  const gate = decide({ policy, candidate, champion, baseline });
+  const latency = policy.maxLatencyMsPer1000Rows === undefined
+    ? undefined
+    : await latencyMsPer1000Rows(deps, state.scoring.names[0] as string, test.keys.length + validation.keys.length);
+  const gate = decide({ policy, candidate, champion, baseline, latencyMsPer1000Rows: latency });
 
   const evidenceKey = layout.evidence(state.pipeline, state.runId);
   await putText(clients.s3, artifacts, layout.evidenceRows(state.pipeline, state.runId), evidenceCsv(test), 'text/csv');
@@ -93,6 +107,7 @@ export async function evaluateCandidate(state: EvaluateCandidateEvent, deps: Dep
     candidate: { trainingJobName: state.scoring.candidate.trainingJobName, report: candidate },
     champion: state.scoring.champion && champion ? { modelPackageArn: state.scoring.champion.modelPackageArn, report: champion } : null,
     baseline,
+    latencyMsPer1000Rows: latency ?? null,
     gate,
   });
   const metric = policy.nonInferiority.metric;
