@@ -1,6 +1,6 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { openLocalCloud, runPipeline, LOCAL_BUCKETS, type RunOutcome } from '@mlops/local-runner';
 import { attritionCsv, attritionVariant, tempDir } from '../helpers/pipeline';
@@ -132,6 +132,9 @@ describe('bad input: a clear error, nothing lost', () => {
     expect(first.status, JSON.stringify(first.record?.error ?? null)).toBe('published');
   });
 
+  // The heavy case leaves gigabytes behind (the file, its copies in the local cloud, the splits).
+  afterAll(() => (HEAVY ? rm(dir, { recursive: true, force: true }) : undefined));
+
   it('an empty file: HeaderPresent fails, the rules it blocks are only counted', async () => {
     const { summary } = await expectInvalid(await file('empty', ''));
     expect(summary).toMatch(/^\d+ of \d+ rules failed, \d+ of them not evaluated because of the others: /);
@@ -158,7 +161,9 @@ describe('bad input: a clear error, nothing lost', () => {
         for (const k of [5, 50, 500]) (rows[k] as string[])[column('Attrition')] = 'Maybe';
       }),
     );
-    expect(summary).toContain('ColumnValues "Attrition" in ["Yes", "No"] (3 rows (rows 5, 50, 500) are not in');
+    expect(summary).toMatch(
+      /^1 of \d+ rules failed: ColumnValues "Attrition" in \["Yes", "No"\] \(3 rows \(rows 5, 50, 500\)/,
+    );
     expect(rule(report, 'ColumnValues "Attrition" in ["Yes", "No"]')).toMatchObject({
       source: 'builtin',
       column: 'Attrition',

@@ -146,7 +146,7 @@ describe('checkValidation', () => {
     // Assess
     expect(next.status).toBe('FAILED');
     expect(next.failedRules).toBe(1);
-    expect(next.summary).toContain('1 of 2 rules failed');
+    expect(next.summary).toMatch(/^1 of 2 rules failed: ColumnValues "Age" between 17 and 71 \(Value: 212/);
     expect(next.summary).toContain('Value: 212 does not meet the constraint requirement!');
     expect(reportOf(mocks, state.runId)).toMatchObject({ status: 'FAILED', failedRules: 1 });
   });

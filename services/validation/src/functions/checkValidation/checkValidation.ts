@@ -29,7 +29,7 @@ export function reportSummary(report: ValidationReport): string {
   const ordered = [...causes.filter((r) => r.result === 'FAIL'), ...causes.filter((r) => r.result !== 'FAIL')];
   const listed = ordered.slice(0, SUMMARY_RULES).map((r) => `${r.name} (${r.message})`);
   if (ordered.length > SUMMARY_RULES) listed.push(`${ordered.length - SUMMARY_RULES} more`);
-  const skipped = causes === failed ? '' : `, ${unjudged.length} of them not evaluated because of the others`;
+  const skipped = causes === failed || unjudged.length === 0 ? '' : `, ${unjudged.length} of them not evaluated because of the others`;
   return `${failed.length} of ${report.rules.length} rules failed${skipped}: ${listed.join('; ')}${extra}`.slice(0, 2000);
 }
 
