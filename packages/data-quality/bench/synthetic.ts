@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { mulberry32 } from '@mlops/core';
+import { ATTRITION_COLUMNS } from '@mlops/sample-data';
 
 /** Categorical columns of the attrition sample and the values the generator draws from. */
 const CATEGORIES: Record<string, string[]> = {
@@ -44,44 +45,8 @@ const INTEGERS: Record<string, [number, number]> = {
   YearsWithCurrManager: [0, 17],
 };
 
-/** The 35 columns of the attrition sample, in the order of the original file. */
-export const ATTRITION_COLUMNS = [
-  'Age',
-  'Attrition',
-  'BusinessTravel',
-  'DailyRate',
-  'Department',
-  'DistanceFromHome',
-  'Education',
-  'EducationField',
-  'EmployeeCount',
-  'EmployeeNumber',
-  'EnvironmentSatisfaction',
-  'Gender',
-  'HourlyRate',
-  'JobInvolvement',
-  'JobLevel',
-  'JobRole',
-  'JobSatisfaction',
-  'MaritalStatus',
-  'MonthlyIncome',
-  'MonthlyRate',
-  'NumCompaniesWorked',
-  'Over18',
-  'OverTime',
-  'PercentSalaryHike',
-  'PerformanceRating',
-  'RelationshipSatisfaction',
-  'StandardHours',
-  'StockOptionLevel',
-  'TotalWorkingYears',
-  'TrainingTimesLastYear',
-  'WorkLifeBalance',
-  'YearsAtCompany',
-  'YearsInCurrentRole',
-  'YearsSinceLastPromotion',
-  'YearsWithCurrManager',
-];
+/** The 35 columns of the attrition sample, in the order of the original file (one list: @mlops/sample-data's). */
+export { ATTRITION_COLUMNS };
 
 
 function cell(column: string, row: number, random: () => number): string {
