@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { ensureSampleData } from '../packages/cli/src/sample';
 import { benchLambdas } from './lambdas';
 import { benchPipeline } from './pipeline';
+import { benchValidation } from './validation';
 import { printTable, type Spread } from './stats';
 
 // `pnpm bench [--runs N]`: prints a table and writes bench/results.json. Figures are medians of N runs with min/max.
@@ -25,6 +26,10 @@ async function main(): Promise<void> {
       .filter(([name]) => !/^(Wait|Is)/.test(name))
       .map(([name, value]) => ({ name: `  state ${name}`, unit: 'ms', value })),
   ];
+  process.stderr.write('bench: validation of a generated 1,000,000-row file…\n');
+  const validation = await benchValidation(repo, 1_000_000, runs);
+  rows.push({ name: `validation, 1M rows (${validation.status})`, unit: 'rows/s', value: validation.rowsPerSecond, target: '≥ 200000' });
+  if (validation.peakRssMiB) rows.push({ name: 'validation peak RSS', unit: 'MiB', value: validation.peakRssMiB, target: '< 300' });
   process.stderr.write('bench: bundling every Lambda as sls package does…\n');
   const lambdas = await benchLambdas(repo, Math.max(runs, 5));
   rows.push({ name: 'bare `node -e 0`', unit: 'ms', value: lambdas.bare });
@@ -39,6 +44,7 @@ async function main(): Promise<void> {
     runs,
     samplePipeline: pipeline,
     lambdas,
+    validation,
   };
   await mkdir(join(repo, 'bench'), { recursive: true });
   await writeFile(join(repo, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -12,8 +12,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getClients } from '@mlops/clients';
-import { ConfigError, layout, loadPipelineConfig, type ResolvedPipelineConfig } from '@mlops/core';
-import { parseDqdl } from '@mlops/data-quality';
+import { layout, loadPipelineConfig, type ResolvedPipelineConfig } from '@mlops/core';
+import { checkPipelineRules } from '@mlops/data-quality';
 import { ROOT, statePath } from './seed-compose-state';
 
 /** The artifacts bucket of a deployed stage, from compose's state; a seeded (placeholder) state is refused. */
@@ -33,15 +33,7 @@ export async function loadPipelines(root = ROOT): Promise<ResolvedPipelineConfig
   const dir = join(root, 'pipelines');
   const files = readdirSync(dir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml'));
   return Promise.all(
-    files.map(async (f) => {
-      const config = await loadPipelineConfig(join(dir, f));
-      try {
-        parseDqdl(config.validation.rules);
-      } catch (error) {
-        throw new ConfigError(`${f}: ${(error as Error).message}`, { cause: error });
-      }
-      return config;
-    }),
+    files.map(async (f) => checkPipelineRules(await loadPipelineConfig(join(dir, f)), f)),
   );
 }
 

@@ -20,3 +20,4 @@ export { CATEGORY_CAP } from './profile/profiler';
 export { DatasetProfiler, profileDataset } from './profile/dataset';
 export * from './drift';
 export * from './report';
+export { checkPipelineRules } from './check';

@@ -12,6 +12,7 @@ import { createExecutor, type StateEvent } from './executor';
 import { discoverHandlers, HandlerInvoker } from './handlers';
 import { markNotifications, notificationsSince, type RunNotification } from './notifications';
 import { deployLocally } from './setup';
+import { checkPipelineRules } from '@mlops/data-quality';
 
 export interface RunPipelineOptions {
   pipeline: string;
@@ -77,7 +78,7 @@ export async function openLocalRuntime(options: { workdir: string; trace?: strin
  * @example const outcome = await runPipeline({ pipeline: 'pipelines/attrition.yml', data: 'data/attrition.csv', workdir: '.work' })
  */
 export async function runPipeline(options: RunPipelineOptions): Promise<RunOutcome> {
-  const config = await loadPipelineConfig(options.pipeline);
+  const config = checkPipelineRules(await loadPipelineConfig(options.pipeline), options.pipeline);
   const { cloud, env, invoker } = await openLocalRuntime(options);
   const traceStart = cloud.trace.length;
   await deployLocally(cloud, config, env);
