@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { getJsonIfExists } from '@mlops/clients';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getJsonIfExists, listObjects } from '@mlops/clients';
 import { resetClients } from '@mlops/clients';
 import { layout, loadPipelineConfig, MlopsError } from '@mlops/core';
 import { localCloud, repoRoot, type LocalCloud } from '@mlops/local-backend';
@@ -85,9 +85,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunOutco
   const notificationMark = await markNotifications(cloud);
 
   if (options.score) {
-    await cloud.s3.send(
-      new PutObjectCommand({ Bucket: LOCAL_BUCKETS.data, Key: `${config.name}/score/${basename(options.score)}`, Body: createReadStream(options.score) }),
-    );
+    // `--score` names the rows to score: the only current object under <p>/score/ (S3 keeps older ones as versions).
+    const scoreKey = `${config.name}/score/${basename(options.score)}`;
+    for (const old of await listObjects(cloud.s3 as never, LOCAL_BUCKETS.data, `${config.name}/score/`)) {
+      if (old.key !== scoreKey) await cloud.s3.send(new DeleteObjectCommand({ Bucket: LOCAL_BUCKETS.data, Key: old.key }));
+    }
+    await cloud.s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.data, Key: scoreKey, Body: createReadStream(options.score) }));
   }
   const key = `${config.name}/incoming/${basename(options.data)}`;
   const put = (await cloud.s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.data, Key: key, Body: createReadStream(options.data) }))) as {

@@ -44,7 +44,10 @@ export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
   );
 
   const scoreObjects = (await listObjects(clients.s3, dataset.bucket, `${pipeline}/score/`)).filter((o) => o.size > 0);
-  const newest = scoreObjects.sort((a, b) => (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0))[0];
+  // Newest first; S3 times have one-second resolution, so equal times fall back to the key (deterministic).
+  const newest = scoreObjects.sort(
+    (a, b) => (b.lastModified?.getTime() ?? 0) - (a.lastModified?.getTime() ?? 0) || b.key.localeCompare(a.key),
+  )[0];
   const scoreData = newest ? { bucket: dataset.bucket, key: newest.key } : null;
 
   const estimate = estimateRunCost(config);
