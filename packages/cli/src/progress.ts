@@ -44,3 +44,39 @@ export function trialProgress(cloud: LocalCloud, total: number, out: NodeJS.Writ
     bar?.stop();
   };
 }
+
+interface TransformProgress {
+  job: string;
+  records: number;
+  total: number;
+}
+
+/**
+ * Progress of batch transforms (scoring): one bar per job with rows and ETA on a terminal, one plain line per
+ * finished job otherwise. Returns a function that stops listening.
+ */
+export function scoringProgress(cloud: LocalCloud, out: NodeJS.WriteStream): () => void {
+  const events = cloud.sagemaker.events;
+  const bars = new Map<string, SingleBar>();
+  const reported = new Set<string>();
+  const onProgress = (event: TransformProgress) => {
+    if (out.isTTY) {
+      let bar = bars.get(event.job);
+      if (!bar) {
+        bar = new SingleBar({ format: `  scoring [{bar}] {value}/{total} rows | ETA {eta_formatted} | ${event.job}`, stream: out, clearOnComplete: true });
+        bar.start(event.total, 0);
+        bars.set(event.job, bar);
+      }
+      bar.update(event.records);
+      if (event.records >= event.total) bar.stop();
+    } else if (event.records >= event.total && !reported.has(event.job)) {
+      reported.add(event.job);
+      out.write(`  scoring: ${event.job} scored ${event.records}/${event.total} rows\n`);
+    }
+  };
+  events.on('transform-progress', onProgress);
+  return () => {
+    events.off('transform-progress', onProgress);
+    for (const bar of bars.values()) bar.stop();
+  };
+}

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '@mlops/local-backend';
-import { trialProgress } from '../src/progress';
+import { scoringProgress, trialProgress } from '../src/progress';
 
 function fakeCloud(): { cloud: LocalCloud; events: EventEmitter } {
   const events = new EventEmitter();
@@ -51,5 +51,17 @@ describe('tuning progress', () => {
     expect(text()).toMatch(/tuning \[.*\] \d\/4 trials/);
     stop();
     expect(events.listenerCount('spawn') + events.listenerCount('exit')).toBe(0);
+  });
+});
+
+describe('scoring progress', () => {
+  it('prints one line per finished transform job when not on a terminal', () => {
+    const { cloud, events } = fakeCloud();
+    const { out, text } = capture(false);
+    const stop = scoringProgress(cloud, out);
+    events.emit('transform-progress', { job: 'score-cand', records: 100, total: 250 });
+    events.emit('transform-progress', { job: 'score-cand', records: 250, total: 250 });
+    stop();
+    expect(text().trimEnd().split('\n')).toEqual(['  scoring: score-cand scored 250/250 rows']);
   });
 });

@@ -5,7 +5,7 @@ import { repoRoot } from '@mlops/local-backend';
 import { openLocalCloud, runPipeline, summarize, type RunStatus, type RunSummary, type StateEvent } from '@mlops/local-runner';
 import { writeRunReport } from '@mlops/report';
 import { loadPipelineConfig } from '@mlops/core';
-import { trialProgress } from '../progress';
+import { scoringProgress, trialProgress } from '../progress';
 import { humanSummary } from '../human';
 import { captureFunctionLogs, progressPrinter } from '../output';
 import { ensureSampleData } from '../sample';
@@ -41,7 +41,9 @@ async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
   if (!flags.json) out.write(`mlops: running ${flags.pipeline} on ${flags.data} (workdir ${workdir})\n`);
   const started = Date.now();
   const config = await loadPipelineConfig(flags.pipeline);
-  const stopProgress = flags.json ? () => undefined : trialProgress((await openLocalCloud(workdir)).cloud, config.tuning.maxJobs, process.stdout);
+  const { cloud: live } = await openLocalCloud(workdir);
+  const stops = flags.json ? [] : [trialProgress(live, config.tuning.maxJobs, process.stdout), scoringProgress(live, process.stdout)];
+  const stopProgress = () => stops.forEach((stop) => stop());
   try {
     const outcome = await runPipeline({
       pipeline: flags.pipeline,

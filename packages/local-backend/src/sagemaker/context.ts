@@ -19,6 +19,8 @@ export interface SageMakerContext {
   readonly servers: Map<string, ModelServer>;
   /** Run a job in the background of this process (tracked by `LocalSageMaker.settled()`). */
   background<T>(task: Promise<T>): Promise<T>;
+  /** Announce progress (`transform-progress`: `{ job, records, total }`) to whoever shows it (the CLI's bars). */
+  progress(event: 'transform-progress', payload: { job: string; records: number; total: number }): void;
 }
 
 /** `arn:aws:sagemaker:<region>:<account>:<resource>/<name>`, lower-cased like the service's. */

@@ -99,6 +99,7 @@ export class LocalSageMaker extends LocalService {
       faults,
       servers: this.servers,
       background: (task) => this.track(task),
+      progress: (event, payload) => void this.events.emit(event, payload),
     };
     this.operations = Object.fromEntries(
       Object.entries(operations).map(([name, op]) => [name, (input: never) => this.call(op, input)]),
