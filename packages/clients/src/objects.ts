@@ -6,6 +6,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { countLines } from '@mlops/core';
 
 type S3 = Pick<S3Client, 'send'>;
 
@@ -84,15 +85,8 @@ export async function* csvRecords(s3: S3, bucket: string, key: string, options: 
   for await (const record of parser) yield record as string[];
 }
 
-/** Number of non-empty lines of an object, streamed (for checking that an output is complete). */
-export async function countLines(s3: S3, bucket: string, key: string): Promise<number> {
+/** Number of lines of an object, streamed (for checking that an output is complete). */
+export async function countObjectLines(s3: S3, bucket: string, key: string): Promise<number> {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  if (!out.Body) return 0;
-  let lines = 0;
-  let last = 10;
-  for await (const chunk of out.Body as AsyncIterable<Uint8Array>) {
-    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++;
-    if (chunk.length > 0) last = chunk[chunk.length - 1] as number;
-  }
-  return last === 10 ? lines : lines + 1;
+  return out.Body ? countLines(out.Body as AsyncIterable<Uint8Array>) : 0;
 }

@@ -9,3 +9,4 @@ export * from './backoff';
 export * from './cost/estimate';
 export * from './random';
 export { configReferenceMarkdown } from './config/reference';
+export * from './lines';

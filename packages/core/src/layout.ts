@@ -3,6 +3,7 @@ export const layout = {
   pipelineConfig: (p: string) => `pipelines/${p}/config.json`,
   runPrefix: (p: string, runId: string) => `runs/${p}/${runId}/`,
   runRecord: (p: string, runId: string) => `runs/${p}/${runId}/record.json`,
+  runConfigPrefix: (p: string, runId: string) => `runs/${p}/${runId}/config/`,
   runConfig: (p: string, runId: string) => `runs/${p}/${runId}/config/pipeline.json`,
   runInput: (p: string, runId: string) => `runs/${p}/${runId}/input/`,
   validationReport: (p: string, runId: string) => `runs/${p}/${runId}/validation/report.json`,

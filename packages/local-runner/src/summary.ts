@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { getJsonIfExists } from '@mlops/clients';
 import type { LocalCloud } from '@mlops/local-backend';
 import { LOCAL_BUCKETS } from './environment';
@@ -115,13 +114,4 @@ export async function summarize(outcome: RunOutcome, cloud: LocalCloud): Promise
     lambdaInvocations: outcome.lambdaInvocations,
     notifications: outcome.notifications,
   };
-}
-
-/** Read a JSON file, or undefined. */
-export async function readJsonFile<T>(path: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
 }

@@ -54,8 +54,7 @@ async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
       onEvent: progress(flags, workdir),
     });
     stopProgress();
-    const { cloud } = await openLocalCloud(workdir);
-    const summary: RunSummary & { wallMs: number; report?: string } = { ...(await summarize(outcome, cloud)), wallMs: Date.now() - started };
+    const summary: RunSummary & { wallMs: number; report?: string } = { ...(await summarize(outcome, live)), wallMs: Date.now() - started };
     if (outcome.record) summary.report = await writeRunReport({ workdir, runId: outcome.runId });
     await writeFile(join(workdir, 'last-run.json'), JSON.stringify(summary, null, 2));
     if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -19,6 +19,7 @@ import { readModel } from './models';
 import { startModelServer, stopModelServer, type ModelServer } from './serve';
 import { ModelServerError, transformFile, type TransformPlan } from './transform-file';
 import { nameRule, patterns, validateRequest, validationError, type FieldRule } from './validate';
+import { countLines } from '@mlops/core';
 
 /** Persisted state of a transform job: the DescribeTransformJob output. */
 export type TransformJobState = DescribeTransformJobResponse & { TransformJobName: string; TransformJobArn: string };
@@ -151,23 +152,13 @@ function failureReason(error: unknown): string {
   return `InternalServerError: ${message}`;
 }
 
-/** Lines (records) of an input file, counted by scanning its bytes once. */
-async function countRecords(file: string): Promise<number> {
-  let lines = 0;
-  let last = 10;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-    if (chunk.length > 0) last = chunk[chunk.length - 1] as number;
-  }
-  return last === 10 ? lines : lines + 1;
-}
 
 /** Transform every input object in key order, each into `<S3OutputPath>/<relative name>.out`. */
 async function transformAll(ctx: SageMakerContext, state: TransformJobState, dir: string, server: ModelServer): Promise<void> {
   const inputDir = join(dir, 'input');
   const files = await downloadInput(ctx, state.TransformInput?.DataSource?.S3DataSource?.S3Uri as string, inputDir);
   const failAfter = ctx.faults.transformFailAfterRecords;
-  const total = (await Promise.all(files.map(countRecords))).reduce((a, b) => a + b, 0);
+  const total = (await Promise.all(files.map((file) => countLines(createReadStream(file))))).reduce((a, b) => a + b, 0);
   const job = state.TransformJobName as string;
   const plan: TransformPlan = {
     ...planOf(state, server),

@@ -2,7 +2,7 @@ import { StartCrawlerCommand } from '@aws-sdk/client-glue';
 import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import * as z from 'zod';
 import { InputError, layout, RegistrationStateSchema, RunStateSchema, type RunState } from '@mlops/core';
-import { countLines, getJson, getJsonIfExists, listObjects, putJson } from '@mlops/clients';
+import { countObjectLines, getJson, getJsonIfExists, listObjects, putJson } from '@mlops/clients';
 import { runConfig, type Deps } from '@mlops/lambda-kit';
 
 export const FinalizePublishEvent = RunStateSchema.extend({
@@ -53,7 +53,7 @@ export async function finalizePublish(state: FinalizePublishEvent, deps: Deps) {
   const outputs = files.filter((f) => f.key.endsWith('.out'));
   if (outputs.length === 0) throw new InputError(`no predictions under ${state.publishing.outputPrefix}`);
   let rows = 0;
-  for (const file of outputs) rows += await countLines(clients.s3, artifacts, file.key);
+  for (const file of outputs) rows += await countObjectLines(clients.s3, artifacts, file.key);
   if (rows !== summary.scoreRows) {
     throw new InputError(`predictions hold ${rows} rows but the scoring data has ${summary.scoreRows}: not publishing a partial run`);
   }

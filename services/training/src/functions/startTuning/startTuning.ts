@@ -126,7 +126,7 @@ export function tuningRequest(args: {
       InputDataConfig: [
         channel('train', `${prepared}train/`, 'text/csv'),
         channel('validation', `${prepared}validation/`, 'text/csv'),
-        channel('config', state.run.configKey.replace(/[^/]+$/, ''), 'application/json'),
+        channel('config', layout.runConfigPrefix(state.pipeline, state.runId), 'application/json'),
       ],
       OutputDataConfig: { S3OutputPath: s3Uri(artifacts, layout.tuningOutput(state.pipeline, state.runId)), KmsKeyId: args.kmsKeyId },
       ResourceConfig: { InstanceType: container.instanceType as never, InstanceCount: container.instanceCount, VolumeSizeInGB: container.volumeSizeGb, VolumeKmsKeyId: args.kmsKeyId },

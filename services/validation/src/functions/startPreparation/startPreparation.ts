@@ -23,7 +23,7 @@ export function preparationRequest(args: {
   });
   const inputs = [
     input('data', s3Uri(artifacts, layout.runInput(state.pipeline, state.runId)), `${ROOT}/input/data`),
-    input('config', s3Uri(artifacts, state.run.configKey.replace(/[^/]+$/, '')), `${ROOT}/input/config`),
+    input('config', s3Uri(artifacts, layout.runConfigPrefix(state.pipeline, state.runId)), `${ROOT}/input/config`),
   ];
   if (state.run.scoreData) inputs.push(input('score', s3Uri(state.run.scoreData.bucket, state.run.scoreData.key), `${ROOT}/input/score`));
   return {
