@@ -137,11 +137,44 @@ export const EvaluationSchema = z
   })
   .strict();
 
+export const TrafficShiftSchema = z
+  .object({
+    type: z
+      .enum(['canary', 'linear', 'all-at-once'])
+      .default('canary')
+      .describe('Blue/green traffic shifting of an endpoint update (SageMaker deployment guardrails)'),
+    stepPercent: z.number().int().min(1).max(100).default(10).describe('Canary size, or the size of each linear step, in % of capacity'),
+    waitSeconds: z.number().int().min(0).max(3600).default(300).describe('Bake time after each traffic shift'),
+    terminationWaitSeconds: z.number().int().min(0).max(3600).default(300).describe('Time the old (blue) fleet is kept after the shift'),
+  })
+  .strict();
+
+export const EndpointSchema = z
+  .object({
+    instanceType: z.string().default('ml.m5.large'),
+    initialInstanceCount: z.number().int().min(1).max(20).default(1),
+    traffic: TrafficShiftSchema.default({ type: 'canary', stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 300 }),
+    alarms: z
+      .object({
+        maxModelLatencyMs: z.number().positive().default(500).describe('Rollback when average ModelLatency passes this'),
+        max5xxPerMinute: z.number().int().min(1).default(5).describe('Rollback when Invocation5XXErrors per minute reach this'),
+      })
+      .strict()
+      .default({ maxModelLatencyMs: 500, max5xxPerMinute: 5 }),
+  })
+  .strict();
+
 export const PublishSchema = z
   .object({
     mode: z.enum(['batch', 'endpoint', 'both']).default('batch'),
     topContributions: z.number().int().min(0).max(20).default(3).describe('Per-feature contributions kept per row'),
     segmentColumn: z.string().optional().describe('Column the predictions dashboard groups risk by'),
+    endpoint: EndpointSchema.default({
+      instanceType: 'ml.m5.large',
+      initialInstanceCount: 1,
+      traffic: { type: 'canary', stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 300 },
+      alarms: { maxModelLatencyMs: 500, max5xxPerMinute: 5 },
+    }).describe('Real-time endpoint settings, used when mode is endpoint or both'),
   })
   .strict();
 
@@ -152,11 +185,47 @@ export const ContainerSchema = z
     instanceCount: z.number().int().min(1).default(1),
     volumeSizeGb: z.number().int().min(1).default(10),
     maxRuntimeSeconds: z.number().int().min(60).max(432000).default(3600),
+    networkIsolation: z.boolean().default(true).describe('Jobs run without network access (EnableNetworkIsolation)'),
   })
   .strict();
 
+export const StageBudgetSchema = z
+  .object({
+    validation: z.number().positive().optional(),
+    preparation: z.number().positive().optional(),
+    tuning: z.number().positive().optional(),
+    evaluation: z.number().positive().optional(),
+    publishing: z.number().positive().optional(),
+  })
+  .strict()
+  .describe('USD ceiling per stage; tuning is checked again with the real data size before it launches');
+
 export const BudgetSchema = z
-  .object({ maxRunUsd: z.number().positive().default(10).describe('The run stops before tuning if its estimate is higher') })
+  .object({
+    maxRunUsd: z.number().positive().default(10).describe('The run stops before tuning if its estimate is higher'),
+    stages: StageBudgetSchema.default({}),
+  })
+  .strict();
+
+export const MonitoringSchema = z
+  .object({
+    metric: MetricNameSchema.default('roc_auc').describe('Realised metric watched on ground-truth labels'),
+    maxDrop: z.number().min(0).max(1).default(0.05).describe('Retrain when the realised metric falls this far below the evaluated one'),
+    minLabels: z.number().int().min(1).default(100).describe('Labelled predictions a window needs before it is judged'),
+    windowDays: z.number().int().min(1).max(365).default(30).describe('Size of the time window realised metrics are grouped by'),
+    retrainOnDrift: z.boolean().default(true).describe('Also retrain when input drift was flagged for the published model'),
+  })
+  .strict();
+
+export const ScheduleSchema = z
+  .object({
+    retrain: z
+      .string()
+      .regex(/^(cron|rate)\(.+\)$/, 'an EventBridge Scheduler expression such as cron(0 3 ? * MON *) or rate(7 days)')
+      .optional()
+      .describe('Retrain on a schedule from the latest uploaded dataset (EventBridge Scheduler)'),
+    timezone: z.string().default('UTC'),
+  })
   .strict();
 
 export const PipelineConfigSchema = z
@@ -178,6 +247,7 @@ export const PipelineConfigSchema = z
       instanceCount: 1,
       volumeSizeGb: 10,
       maxRuntimeSeconds: 3600,
+      networkIsolation: true,
     }),
     tuning: TuningSchema,
     evaluation: EvaluationSchema.default({
@@ -186,8 +256,19 @@ export const PipelineConfigSchema = z
       bootstrap: { samples: 200, confidence: 0.95 },
       manualApproval: false,
     }),
-    publish: PublishSchema.default({ mode: 'batch', topContributions: 3 }),
-    budget: BudgetSchema.default({ maxRunUsd: 10 }),
+    publish: PublishSchema.default({
+      mode: 'batch',
+      topContributions: 3,
+      endpoint: {
+        instanceType: 'ml.m5.large',
+        initialInstanceCount: 1,
+        traffic: { type: 'canary', stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 300 },
+        alarms: { maxModelLatencyMs: 500, max5xxPerMinute: 5 },
+      },
+    }),
+    budget: BudgetSchema.default({ maxRunUsd: 10, stages: {} }),
+    monitoring: MonitoringSchema.default({ metric: 'roc_auc', maxDrop: 0.05, minLabels: 100, windowDays: 30, retrainOnDrift: true }),
+    schedule: ScheduleSchema.default({ timezone: 'UTC' }),
   })
   .strict();
 
