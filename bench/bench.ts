@@ -11,8 +11,27 @@ import { printTable, type Spread } from './stats';
 const repo = join(import.meta.dirname, '..');
 const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 3;
+// `pnpm bench --only lambdas`: only the Lambda bundles (size, load time), printed without writing results.json.
+const onlyFlag = process.argv.indexOf('--only');
+const only = onlyFlag > 0 ? process.argv[onlyFlag + 1] : undefined;
+if (only !== undefined && only !== 'lambdas') throw new Error(`bench: --only supports "lambdas", not ${JSON.stringify(only)}`);
+
+function lambdaRows(lambdas: Awaited<ReturnType<typeof benchLambdas>>): { name: string; unit: string; value: Spread; target?: string }[] {
+  const rows: { name: string; unit: string; value: Spread; target?: string }[] = [{ name: 'bare `node -e 0`', unit: 'ms', value: lambdas.bare }];
+  for (const l of lambdas.lambdas) {
+    rows.push({ name: `  bundle ${l.fn}`, unit: 'KiB', value: { median: l.bytes / 1024, min: l.bytes / 1024, max: l.bytes / 1024, runs: 1 }, target: '≤ 100' });
+    rows.push({ name: `  load ${l.fn} above bare node, with its SDK modules`, unit: 'ms', value: l.loadMs, target: '≤ 50' });
+    rows.push({ name: `  load ${l.fn}, bundle code alone`, unit: 'ms', value: l.codeMs });
+  }
+  return rows;
+}
 
 async function main(): Promise<void> {
+  if (only === 'lambdas') {
+    process.stderr.write('bench: bundling every Lambda as sls package does…\n');
+    process.stdout.write(`${printTable(lambdaRows(await benchLambdas(repo, Math.max(runs, 5))))}\n`);
+    return;
+  }
   const sample = await ensureSampleData(join(repo, 'data', 'sample'));
   process.stderr.write(`bench: sample pipeline (1,470 rows, 8 trials), ${runs} runs…\n`);
   const pipeline = await benchPipeline(repo, { pipeline: join(repo, 'pipelines', 'attrition.yml'), data: sample.train, score: sample.score, runs });
@@ -32,11 +51,7 @@ async function main(): Promise<void> {
   if (validation.peakRssMiB) rows.push({ name: 'validation peak RSS', unit: 'MiB', value: validation.peakRssMiB, target: '< 300' });
   process.stderr.write('bench: bundling every Lambda as sls package does…\n');
   const lambdas = await benchLambdas(repo, Math.max(runs, 5));
-  rows.push({ name: 'bare `node -e 0`', unit: 'ms', value: lambdas.bare });
-  for (const l of lambdas.lambdas) {
-    rows.push({ name: `  bundle ${l.fn}`, unit: 'KiB', value: { median: l.bytes / 1024, min: l.bytes / 1024, max: l.bytes / 1024, runs: 1 }, target: '≤ 100' });
-    rows.push({ name: `  load ${l.fn} above bare node`, unit: 'ms', value: l.loadMs, target: '≤ 50' });
-  }
+  rows.push(...lambdaRows(lambdas));
   process.stdout.write(`${printTable(rows)}\n`);
   const results = {
     at: new Date().toISOString(),

@@ -9,7 +9,12 @@ export interface LambdaFigures {
   fn: string;
   service: string;
   bytes: number;
+  /** The `@aws-sdk/*` modules the bundle requires (the runtime's, not in the bundle). */
+  sdkModules: string[];
+  /** Process load above a bare `node -e 0`: the bundle and the SDK modules it requires at load. */
   loadMs: Spread;
+  /** The bundle's own code alone: `require` of the bundle once its SDK modules are already loaded. */
+  codeMs: Spread;
 }
 
 /** Milliseconds a fresh `node` takes to evaluate `script` (median of `runs`), from the process's own clock. */
@@ -23,9 +28,18 @@ function nodeMs(cwd: string, script: string, runs: number): number[] {
   return times;
 }
 
+/** `require` the SDK modules, then time `require(bundle)` alone from inside the process (median of `runs`). */
+function codeMs(cwd: string, bundle: string, sdk: string[], runs: number): number[] {
+  const script = `${sdk.map((m) => `require(${JSON.stringify(m)});`).join('')}const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(Number(execFileSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8' })));
+  return times;
+}
+
 /**
  * Every Lambda bundled exactly as `sls package` bundles it (packages/serverless-config/esbuild.yml): its minified
- * size, and the time to load its module above a bare `node -e 0` (cold-start cost of our code; the SDK is the runtime's).
+ * size, the time to load its module above a bare `node -e 0` including the runtime's SDK modules it requires at
+ * load, and the time of its own code alone (SDK modules already loaded).
  */
 export async function benchLambdas(repo: string, runs: number): Promise<{ bare: Spread; lambdas: LambdaFigures[] }> {
   const options = parse(readFileSync(join(repo, 'packages/serverless-config/esbuild.yml'), 'utf8')) as Record<string, unknown>;
@@ -39,7 +53,7 @@ export async function benchLambdas(repo: string, runs: number): Promise<{ bare: 
     mkdirSync(outdir, { recursive: true });
     for (const fn of readdirSync(functions)) {
       const outfile = join(outdir, `${fn}.cjs`);
-      await build({
+      const result = await build({
         entryPoints: [join(functions, fn, 'handler.ts')],
         outfile,
         bundle: true,
@@ -50,9 +64,14 @@ export async function benchLambdas(repo: string, runs: number): Promise<{ bare: 
         format: 'cjs',
         external: ['@aws-sdk/*', ...((options.external as string[]) ?? [])],
         logLevel: 'silent',
+        metafile: true,
       });
+      const sdkModules = [
+        ...new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))),
+      ].sort();
       const load = nodeMs(outdir, `require(${JSON.stringify(outfile)})`, runs).map((t) => t - bare);
-      lambdas.push({ fn, service, bytes: readFileSync(outfile).length, loadMs: spread(load) });
+      const code = codeMs(outdir, outfile, sdkModules, runs);
+      lambdas.push({ fn, service, bytes: readFileSync(outfile).length, sdkModules, loadMs: spread(load), codeMs: spread(code) });
     }
   }
   return { bare: spread(bareTimes), lambdas };

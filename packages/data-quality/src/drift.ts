@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { sketchEntries } from './profile/sketch';
 import type { CategoricalProfile, ColumnProfile, NumericProfile, Profile } from './profile/schema';
 
@@ -9,28 +9,24 @@ const QUANTILE_BINS = 10;
 
 const DriftStatusSchema = z.enum(['ok', 'warn', 'fail']);
 
-export const ColumnDriftSchema = z
-  .object({
-    column: z.string(),
-    kind: z.enum(['numeric', 'categorical']),
-    psi: z.number().nonnegative(),
-    status: DriftStatusSchema,
-  })
-  .strict();
+export const ColumnDriftSchema = z.strictObject({
+  column: z.string(),
+  kind: z.enum(['numeric', 'categorical']),
+  psi: z.number().check(z.nonnegative()),
+  status: DriftStatusSchema,
+});
 
 /** Population stability index of each column between a previous and the current profile. */
-export const DriftReportSchema = z
-  .object({
-    status: DriftStatusSchema.describe('the worst column status'),
-    psiWarn: z.number(),
-    psiFail: z.number(),
-    failOnDrift: z.boolean().describe('a "fail" status fails the validation (validation.drift.failOnDrift)'),
-    columns: z.array(ColumnDriftSchema),
-    skipped: z
-      .array(z.object({ column: z.string(), reason: z.string() }).strict())
-      .describe('columns in only one profile, or of another kind in each'),
-  })
-  .strict();
+export const DriftReportSchema = z.strictObject({
+  status: DriftStatusSchema.check(z.describe('the worst column status')),
+  psiWarn: z.number(),
+  psiFail: z.number(),
+  failOnDrift: z.boolean().check(z.describe('a "fail" status fails the validation (validation.drift.failOnDrift)')),
+  columns: z.array(ColumnDriftSchema),
+  skipped: z
+    .array(z.strictObject({ column: z.string(), reason: z.string() }))
+    .check(z.describe('columns in only one profile, or of another kind in each')),
+});
 
 export type ColumnDrift = z.infer<typeof ColumnDriftSchema>;
 export type DriftReport = z.infer<typeof DriftReportSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DriftReportSchema, type DriftReport } from './drift';
 import { parseRuleText } from './dqdl/merge';
 import type { RuleNode } from './dqdl/ast';
@@ -9,33 +9,31 @@ import { compact } from './util';
 export const RuleResultStatusSchema = z.enum(['PASS', 'FAIL', 'ERROR']);
 
 /** One rule in a validation report, whether the local evaluator or AWS Glue evaluated it. */
-export const ReportRuleSchema = z
-  .object({
-    name: z.string().describe('the rule as written (DQDL), e.g. IsUnique "EmployeeNumber"'),
-    id: z.string().optional().describe("the evaluator's rule name, e.g. Rule_3 (Glue) or Builtin_5"),
-    source: z.enum(['builtin', 'dqdl']),
-    result: RuleResultStatusSchema,
-    column: z.string().optional(),
-    message: z.string(),
-    failedRowCount: z.number().int().nonnegative().optional(),
-    exampleRows: z.array(z.number().int().positive()).max(5).optional().describe('1-based data row numbers'),
-    metrics: z.record(z.string(), z.number()),
-  })
-  .strict();
+export const ReportRuleSchema = z.strictObject({
+  name: z.string().check(z.describe('the rule as written (DQDL), e.g. IsUnique "EmployeeNumber"')),
+  id: z.optional(z.string()).check(z.describe("the evaluator's rule name, e.g. Rule_3 (Glue) or Builtin_5")),
+  source: z.enum(['builtin', 'dqdl']),
+  result: RuleResultStatusSchema,
+  column: z.optional(z.string()),
+  message: z.string(),
+  failedRowCount: z.optional(z.int().check(z.nonnegative())),
+  exampleRows: z
+    .optional(z.array(z.int().check(z.positive())).check(z.maxLength(5)))
+    .check(z.describe('1-based data row numbers')),
+  metrics: z.record(z.string(), z.number()),
+});
 
 /** The one validation report shape, for the local path and the AWS Glue path alike. */
-export const ValidationReportSchema = z
-  .object({
-    status: z.enum(['PASSED', 'FAILED']),
-    rowCount: z.number().int().nonnegative().optional(),
-    columns: z.array(z.string()).optional(),
-    extraColumns: z.array(z.string()).optional(),
-    rules: z.array(ReportRuleSchema),
-    failedRules: z.number().int().nonnegative().describe('rules whose result is FAIL or ERROR'),
-    error: z.string().optional().describe('why the evaluation itself could not run (counts as FAILED)'),
-    drift: DriftReportSchema.optional(),
-  })
-  .strict();
+export const ValidationReportSchema = z.strictObject({
+  status: z.enum(['PASSED', 'FAILED']),
+  rowCount: z.optional(z.int().check(z.nonnegative())),
+  columns: z.optional(z.array(z.string())),
+  extraColumns: z.optional(z.array(z.string())),
+  rules: z.array(ReportRuleSchema),
+  failedRules: z.int().check(z.nonnegative(), z.describe('rules whose result is FAIL or ERROR')),
+  error: z.optional(z.string()).check(z.describe('why the evaluation itself could not run (counts as FAILED)')),
+  drift: z.optional(DriftReportSchema),
+});
 
 export type ReportRule = z.infer<typeof ReportRuleSchema>;
 export type ValidationReport = z.infer<typeof ValidationReportSchema>;

@@ -1,20 +1,20 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConfigError } from '@mlops/core';
 
 const EnvSchema = z.object({
-  STAGE: z.string().default('local'),
-  PROJECT: z.string().default('mlops'),
-  AWS_REGION: z.string().default('eu-west-1'),
-  DATA_BUCKET: z.string().optional(),
-  ARTIFACTS_BUCKET: z.string().optional(),
-  SAGEMAKER_ROLE_ARN: z.string().optional(),
-  GLUE_ROLE_ARN: z.string().optional(),
-  NOTIFY_TOPIC_ARN: z.string().optional(),
-  STATE_MACHINE_ARN: z.string().optional(),
-  CRAWLER_NAME: z.string().optional(),
-  GLUE_DATABASE: z.string().optional(),
-  KMS_KEY_ARN: z.string().optional(),
-  CONTAINER_IMAGES: z.string().default('{}'),
+  STAGE: z._default(z.string(), 'local'),
+  PROJECT: z._default(z.string(), 'mlops'),
+  AWS_REGION: z._default(z.string(), 'eu-west-1'),
+  DATA_BUCKET: z.optional(z.string()),
+  ARTIFACTS_BUCKET: z.optional(z.string()),
+  SAGEMAKER_ROLE_ARN: z.optional(z.string()),
+  GLUE_ROLE_ARN: z.optional(z.string()),
+  NOTIFY_TOPIC_ARN: z.optional(z.string()),
+  STATE_MACHINE_ARN: z.optional(z.string()),
+  CRAWLER_NAME: z.optional(z.string()),
+  GLUE_DATABASE: z.optional(z.string()),
+  KMS_KEY_ARN: z.optional(z.string()),
+  CONTAINER_IMAGES: z._default(z.string(), '{}'),
 });
 
 type RawEnv = z.infer<typeof EnvSchema>;

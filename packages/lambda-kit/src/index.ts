@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { getClients, type Clients } from '@mlops/clients';
 import { readEnv, type HandlerEnv } from './env';
 import { parseEvent } from './parse';
@@ -31,7 +31,7 @@ export type DomainFunction<I, O> = (input: I, deps: Deps) => Promise<O>;
  * metrics flushed after each call, the event parsed by a zod schema, the domain function called once.
  * @example export const handler = createHandler('startTuning', StartTuningEvent, startTuning);
  */
-export function createHandler<S extends z.ZodType, O>(name: string, schema: S, run: DomainFunction<z.infer<S>, O>) {
+export function createHandler<S extends z.core.$ZodType, O>(name: string, schema: S, run: DomainFunction<z.infer<S>, O>) {
   const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? name });
   const metrics = new Metrics({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'mlops-local',

@@ -1,5 +1,9 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { InvalidEventError } from '@mlops/core';
+
+// zod/mini ships no messages: the English ones, as zod's classic API loads them, for every error users see.
+z.config(en());
 
 /** Largest event a handler accepts (Step Functions caps payloads at 256 KB). */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -8,12 +12,12 @@ export const MAX_EVENT_BYTES = 256 * 1024;
  * Check an incoming event's size and shape; the error names every bad field.
  * @example const input = parseEvent(StartRunEvent, event, 'startRun')
  */
-export function parseEvent<S extends z.ZodType>(schema: S, event: unknown, name: string): z.infer<S> {
+export function parseEvent<S extends z.core.$ZodType>(schema: S, event: unknown, name: string): z.infer<S> {
   const size = Buffer.byteLength(JSON.stringify(event ?? null), 'utf8');
   if (size > MAX_EVENT_BYTES) {
     throw new InvalidEventError(`${name}: event is ${size} bytes, over the ${MAX_EVENT_BYTES}-byte limit; pass S3 URIs, not data`);
   }
-  const result = schema.safeParse(event);
+  const result = z.safeParse(schema, event);
   if (!result.success) {
     const issues = result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
     throw new InvalidEventError(`${name}: invalid event: ${issues}`);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CostEstimate } from '@mlops/core';
 import type { ValidationReport } from '@mlops/data-quality';
 import { GateDecisionSchema, MetricsReportSchema, type GateDecision, type MetricsReport } from '@mlops/metrics';
@@ -69,8 +69,8 @@ export const EvidenceSchema = z.looseObject({
   runId: z.string(),
   rows: z.object({ test: z.number(), validation: z.number() }),
   baselinePrior: z.number(),
-  candidate: z.looseObject({ trainingJobName: z.string().optional(), report: MetricsReportSchema }),
-  champion: z.looseObject({ modelPackageArn: z.string().optional(), report: MetricsReportSchema }).nullable(),
+  candidate: z.looseObject({ trainingJobName: z.optional(z.string()), report: MetricsReportSchema }),
+  champion: z.nullable(z.looseObject({ modelPackageArn: z.optional(z.string()), report: MetricsReportSchema })),
   baseline: MetricsReportSchema,
   gate: GateDecisionSchema,
 });
@@ -84,9 +84,9 @@ export const ModelSummarySchema = z.looseObject({
   baseValue: z.number(),
   hyperparameters: z.record(z.string(), z.string()),
   metrics: z.record(z.string(), z.number()),
-  target: z.object({ name: z.string(), positiveLabel: z.string(), negativeLabel: z.string() }).optional(),
-  logistic: z.looseObject({ intercept: z.number(), weights: z.array(z.number()), l2: z.number() }).optional(),
-  gbt: z.looseObject({ trees: z.array(z.looseObject({ feature: z.array(z.number()) })) }).optional(),
+  target: z.optional(z.object({ name: z.string(), positiveLabel: z.string(), negativeLabel: z.string() })),
+  logistic: z.optional(z.looseObject({ intercept: z.number(), weights: z.array(z.number()), l2: z.number() })),
+  gbt: z.optional(z.looseObject({ trees: z.array(z.looseObject({ feature: z.array(z.number()) })) })),
 });
 export type ModelSummary = z.infer<typeof ModelSummarySchema>;
 

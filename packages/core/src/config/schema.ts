@@ -1,37 +1,27 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Column types a pipeline can declare. `string` columns are kept but never used as model features. */
-export const ColumnTypeSchema = z
-  .enum(['integer', 'number', 'category', 'string'])
-  .describe('integer and number are numeric features, category is one-hot encoded, string is carried but not a feature');
+export const ColumnTypeSchema = z.enum(['integer', 'number', 'category', 'string']).check(z.describe('integer and number are numeric features, category is one-hot encoded, string is carried but not a feature'));
 
-export const ColumnSchema = z
-  .object({
+export const ColumnSchema = z.strictObject({
     type: ColumnTypeSchema,
-    required: z.boolean().default(true).describe('A required column must be present in training and scoring files'),
-    description: z.string().optional(),
-  })
-  .strict();
+    required: z._default(z.boolean(), true).check(z.describe('A required column must be present in training and scoring files')),
+    description: z.optional(z.string()),
+  });
 
 const metricNames = ['roc_auc', 'pr_auc', 'log_loss', 'brier', 'accuracy', 'precision', 'recall', 'f1'] as const;
 export const MetricNameSchema = z.enum(metricNames);
 export type MetricName = z.infer<typeof MetricNameSchema>;
 
-export const DatasetSchema = z
-  .object({
-    target: z.string().min(1).describe('Name of the binary label column'),
-    positiveLabel: z.string().min(1).describe('Value of the target that counts as the positive class'),
-    negativeLabel: z.string().min(1).describe('Value of the target that counts as the negative class'),
-    rowKey: z.string().min(1).describe('Column that identifies a row; decides its split and joins predictions'),
-    columns: z.record(z.string(), ColumnSchema).describe('Every column the file is expected to hold, with its type'),
-    ignore: z.array(z.string()).default([]).describe('Declared columns that are never used as features'),
-    sensitive: z
-      .array(z.string())
-      .default([])
-      .describe('Columns whose values are stored only hashed in data profiles and are never written to logs'),
-  })
-  .strict()
-  .superRefine((d, ctx) => {
+export const DatasetSchema = z.strictObject({
+    target: z.string().check(z.minLength(1), z.describe('Name of the binary label column')),
+    positiveLabel: z.string().check(z.minLength(1), z.describe('Value of the target that counts as the positive class')),
+    negativeLabel: z.string().check(z.minLength(1), z.describe('Value of the target that counts as the negative class')),
+    rowKey: z.string().check(z.minLength(1), z.describe('Column that identifies a row; decides its split and joins predictions')),
+    columns: z.record(z.string(), ColumnSchema).check(z.describe('Every column the file is expected to hold, with its type')),
+    ignore: z._default(z.array(z.string()), []).check(z.describe('Declared columns that are never used as features')),
+    sensitive: z._default(z.array(z.string()), []).check(z.describe('Columns whose values are stored only hashed in data profiles and are never written to logs')),
+  }).check(z.superRefine((d, ctx) => {
     for (const name of [d.target, d.rowKey, ...d.ignore, ...d.sensitive]) {
       if (!(name in d.columns)) {
         ctx.addIssue({ code: 'custom', message: `column "${name}" is referenced but not declared in dataset.columns` });
@@ -40,208 +30,149 @@ export const DatasetSchema = z
     if (d.positiveLabel === d.negativeLabel) {
       ctx.addIssue({ code: 'custom', message: 'positiveLabel and negativeLabel must differ' });
     }
+  }));
+
+export const DriftSchema = z.strictObject({
+    psiWarn: z._default(z.number().check(z.positive()), 0.1).check(z.describe('Population stability index above which a column is flagged')),
+    psiFail: z._default(z.number().check(z.positive()), 0.25).check(z.describe('PSI above which a column counts as drifted')),
+    failOnDrift: z._default(z.boolean(), false).check(z.describe('Stop the run when any column passes psiFail')),
   });
 
-export const DriftSchema = z
-  .object({
-    psiWarn: z.number().positive().default(0.1).describe('Population stability index above which a column is flagged'),
-    psiFail: z.number().positive().default(0.25).describe('PSI above which a column counts as drifted'),
-    failOnDrift: z.boolean().default(false).describe('Stop the run when any column passes psiFail'),
-  })
-  .strict();
+export const ValidationSchema = z.strictObject({
+    rules: z.optional(z.string()).check(z.describe('DQDL ruleset text (Rules = [ ... ])')),
+    rulesFile: z.optional(z.string()).check(z.describe('Path of a .dqdl file, relative to the pipeline config')),
+    minRowsPerClass: z._default(z.int().check(z.positive()), 20).check(z.describe('Built-in check: rows needed in each class')),
+    drift: z._default(DriftSchema, { psiWarn: 0.1, psiFail: 0.25, failOnDrift: false }),
+  });
 
-export const ValidationSchema = z
-  .object({
-    rules: z.string().optional().describe('DQDL ruleset text (Rules = [ ... ])'),
-    rulesFile: z.string().optional().describe('Path of a .dqdl file, relative to the pipeline config'),
-    minRowsPerClass: z.number().int().positive().default(20).describe('Built-in check: rows needed in each class'),
-    drift: DriftSchema.default({ psiWarn: 0.1, psiFail: 0.25, failOnDrift: false }),
-  })
-  .strict();
-
-export const SplitSchema = z
-  .object({
-    train: z.number().positive().max(1).default(0.7),
-    validation: z.number().positive().max(1).default(0.15),
-    test: z.number().positive().max(1).default(0.15),
-    salt: z.string().default('split-v1').describe('Changing the salt reshuffles every row: keep it stable'),
-  })
-  .strict()
-  .refine((s) => Math.abs(s.train + s.validation + s.test - 1) < 1e-9, {
+export const SplitSchema = z.strictObject({
+    train: z._default(z.number().check(z.positive(), z.maximum(1)), 0.7),
+    validation: z._default(z.number().check(z.positive(), z.maximum(1)), 0.15),
+    test: z._default(z.number().check(z.positive(), z.maximum(1)), 0.15),
+    salt: z._default(z.string(), 'split-v1').check(z.describe('Changing the salt reshuffles every row: keep it stable')),
+  }).check(z.refine((s) => Math.abs(s.train + s.validation + s.test - 1) < 1e-9, {
     message: 'split ratios train + validation + test must add up to 1',
+  }));
+
+const ScalingSchema = z._default(z.enum(['Auto', 'Linear', 'Logarithmic', 'ReverseLogarithmic']), 'Auto');
+
+export const TuningSchema = z.strictObject({
+    strategy: z._default(z.enum(['Bayesian', 'Random', 'Grid']), 'Bayesian'),
+    objective: z._default(z.strictObject({
+        metric: z._default(z.string(), 'validation:auc'),
+        type: z._default(z.enum(['Maximize', 'Minimize']), 'Maximize'),
+        regex: z._default(z.string(), 'validation:auc=([0-9\\.eE+-]+)'),
+      }), { metric: 'validation:auc', type: 'Maximize', regex: 'validation:auc=([0-9\\.eE+-]+)' }),
+    maxJobs: z._default(z.int().check(z.minimum(1), z.maximum(500)), 8),
+    maxParallelJobs: z._default(z.int().check(z.minimum(1), z.maximum(100)), 2),
+    randomSeed: z._default(z.int().check(z.minimum(0)), 42),
+    warmStart: z._default(z.boolean(), true).check(z.describe('Warm-start from the previous tuning job of this pipeline')),
+    staticHyperparameters: z._default(z.record(z.string(), z.union([z.string(), z.number()])), {}),
+    ranges: z.strictObject({
+        continuous: z._default(z.array(z.strictObject({ name: z.string(), min: z.number(), max: z.number(), scaling: ScalingSchema })), []),
+        integer: z._default(z.array(z.strictObject({ name: z.string(), min: z.int(), max: z.int(), scaling: ScalingSchema })), []),
+        categorical: z._default(z.array(z.strictObject({ name: z.string(), values: z.array(z.string()).check(z.minLength(1)) })), []),
+      }),
   });
-
-const ScalingSchema = z.enum(['Auto', 'Linear', 'Logarithmic', 'ReverseLogarithmic']).default('Auto');
-
-export const TuningSchema = z
-  .object({
-    strategy: z.enum(['Bayesian', 'Random', 'Grid']).default('Bayesian'),
-    objective: z
-      .object({
-        metric: z.string().default('validation:auc'),
-        type: z.enum(['Maximize', 'Minimize']).default('Maximize'),
-        regex: z.string().default('validation:auc=([0-9\\.eE+-]+)'),
-      })
-      .strict()
-      .default({ metric: 'validation:auc', type: 'Maximize', regex: 'validation:auc=([0-9\\.eE+-]+)' }),
-    maxJobs: z.number().int().min(1).max(500).default(8),
-    maxParallelJobs: z.number().int().min(1).max(100).default(2),
-    randomSeed: z.number().int().min(0).default(42),
-    warmStart: z.boolean().default(true).describe('Warm-start from the previous tuning job of this pipeline'),
-    staticHyperparameters: z.record(z.string(), z.union([z.string(), z.number()])).default({}),
-    ranges: z
-      .object({
-        continuous: z
-          .array(z.object({ name: z.string(), min: z.number(), max: z.number(), scaling: ScalingSchema }).strict())
-          .default([]),
-        integer: z
-          .array(z.object({ name: z.string(), min: z.number().int(), max: z.number().int(), scaling: ScalingSchema }).strict())
-          .default([]),
-        categorical: z.array(z.object({ name: z.string(), values: z.array(z.string()).min(1) }).strict()).default([]),
-      })
-      .strict(),
-  })
-  .strict();
 
 export const ThresholdRuleSchema = z.discriminatedUnion('rule', [
-  z.object({ rule: z.literal('max-f1') }).strict(),
-  z.object({ rule: z.literal('target-recall'), recall: z.number().gt(0).lte(1) }).strict(),
-  z.object({ rule: z.literal('fixed'), value: z.number().gt(0).lt(1) }).strict(),
+  z.strictObject({ rule: z.literal('max-f1') }),
+  z.strictObject({ rule: z.literal('target-recall'), recall: z.number().check(z.gt(0), z.lte(1)) }),
+  z.strictObject({ rule: z.literal('fixed'), value: z.number().check(z.gt(0), z.lt(1)) }),
 ]);
 
-export const PolicySchema = z
-  .object({
-    floors: z.partialRecord(MetricNameSchema, z.number()).default({ roc_auc: 0.7 }),
-    mustBeatBaseline: z.boolean().default(true).describe('Candidate must beat the prior (majority-class) model'),
-    nonInferiority: z
-      .object({ metric: MetricNameSchema.default('roc_auc'), margin: z.number().min(0).default(0.01) })
-      .strict()
-      .default({ metric: 'roc_auc', margin: 0.01 }),
-    maxLatencyMsPer1000Rows: z.number().positive().optional(),
-  })
-  .strict();
+export const PolicySchema = z.strictObject({
+    floors: z._default(z.partialRecord(MetricNameSchema, z.number()), { roc_auc: 0.7 }),
+    mustBeatBaseline: z._default(z.boolean(), true).check(z.describe('Candidate must beat the prior (majority-class) model')),
+    nonInferiority: z._default(z.strictObject({ metric: z._default(MetricNameSchema, 'roc_auc'), margin: z._default(z.number().check(z.minimum(0)), 0.01) }), { metric: 'roc_auc', margin: 0.01 }),
+    maxLatencyMsPer1000Rows: z.optional(z.number().check(z.positive())),
+  });
 
-export const EvaluationSchema = z
-  .object({
-    threshold: ThresholdRuleSchema.default({ rule: 'max-f1' }),
-    policy: PolicySchema.default({
+export const EvaluationSchema = z.strictObject({
+    threshold: z._default(ThresholdRuleSchema, { rule: 'max-f1' }),
+    policy: z._default(PolicySchema, {
       floors: { roc_auc: 0.7 },
       mustBeatBaseline: true,
       nonInferiority: { metric: 'roc_auc', margin: 0.01 },
     }),
-    bootstrap: z
-      .object({ samples: z.number().int().min(0).max(10000).default(200), confidence: z.number().gt(0).lt(1).default(0.95) })
-      .strict()
-      .default({ samples: 200, confidence: 0.95 }),
-    manualApproval: z.boolean().default(false).describe('Accepted candidates wait for a human decision'),
-  })
-  .strict();
+    bootstrap: z._default(z.strictObject({ samples: z._default(z.int().check(z.minimum(0), z.maximum(10000)), 200), confidence: z._default(z.number().check(z.gt(0), z.lt(1)), 0.95) }), { samples: 200, confidence: 0.95 }),
+    manualApproval: z._default(z.boolean(), false).check(z.describe('Accepted candidates wait for a human decision')),
+  });
 
-export const TrafficShiftSchema = z
-  .object({
-    type: z
-      .enum(['canary', 'linear', 'all-at-once'])
-      .default('canary')
-      .describe('Blue/green traffic shifting of an endpoint update (SageMaker deployment guardrails)'),
-    stepPercent: z.number().int().min(1).max(100).default(10).describe('Canary size, or the size of each linear step, in % of capacity'),
-    waitSeconds: z.number().int().min(0).max(3600).default(300).describe('Bake time after each traffic shift'),
-    terminationWaitSeconds: z.number().int().min(0).max(3600).default(300).describe('Time the old (blue) fleet is kept after the shift'),
-  })
-  .strict();
+export const TrafficShiftSchema = z.strictObject({
+    type: z._default(z.enum(['canary', 'linear', 'all-at-once']), 'canary').check(z.describe('Blue/green traffic shifting of an endpoint update (SageMaker deployment guardrails)')),
+    stepPercent: z._default(z.int().check(z.minimum(1), z.maximum(100)), 10).check(z.describe('Canary size, or the size of each linear step, in % of capacity')),
+    waitSeconds: z._default(z.int().check(z.minimum(0), z.maximum(3600)), 300).check(z.describe('Bake time after each traffic shift')),
+    terminationWaitSeconds: z._default(z.int().check(z.minimum(0), z.maximum(3600)), 300).check(z.describe('Time the old (blue) fleet is kept after the shift')),
+  });
 
-export const EndpointSchema = z
-  .object({
-    instanceType: z.string().default('ml.m5.large'),
-    initialInstanceCount: z.number().int().min(1).max(20).default(1),
-    traffic: TrafficShiftSchema.default({ type: 'canary', stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 300 }),
-    alarms: z
-      .object({
-        maxModelLatencyMs: z.number().positive().default(500).describe('Rollback when average ModelLatency passes this'),
-        max5xxPerMinute: z.number().int().min(1).default(5).describe('Rollback when Invocation5XXErrors per minute reach this'),
-      })
-      .strict()
-      .default({ maxModelLatencyMs: 500, max5xxPerMinute: 5 }),
-  })
-  .strict();
+export const EndpointSchema = z.strictObject({
+    instanceType: z._default(z.string(), 'ml.m5.large'),
+    initialInstanceCount: z._default(z.int().check(z.minimum(1), z.maximum(20)), 1),
+    traffic: z._default(TrafficShiftSchema, { type: 'canary', stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 300 }),
+    alarms: z._default(z.strictObject({
+        maxModelLatencyMs: z._default(z.number().check(z.positive()), 500).check(z.describe('Rollback when average ModelLatency passes this')),
+        max5xxPerMinute: z._default(z.int().check(z.minimum(1)), 5).check(z.describe('Rollback when Invocation5XXErrors per minute reach this')),
+      }), { maxModelLatencyMs: 500, max5xxPerMinute: 5 }),
+  });
 
-export const PublishSchema = z
-  .object({
-    mode: z.enum(['batch', 'endpoint', 'both']).default('batch'),
-    topContributions: z.number().int().min(0).max(20).default(3).describe('Per-feature contributions kept per row'),
-    segmentColumn: z.string().optional().describe('Column the predictions dashboard groups risk by'),
-    endpoint: EndpointSchema.default({
+export const PublishSchema = z.strictObject({
+    mode: z._default(z.enum(['batch', 'endpoint', 'both']), 'batch'),
+    topContributions: z._default(z.int().check(z.minimum(0), z.maximum(20)), 3).check(z.describe('Per-feature contributions kept per row')),
+    segmentColumn: z.optional(z.string()).check(z.describe('Column the predictions dashboard groups risk by')),
+    endpoint: z._default(EndpointSchema, {
       instanceType: 'ml.m5.large',
       initialInstanceCount: 1,
       traffic: { type: 'canary', stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 300 },
       alarms: { maxModelLatencyMs: 500, max5xxPerMinute: 5 },
-    }).describe('Real-time endpoint settings, used when mode is endpoint or both'),
-  })
-  .strict();
+    }).check(z.describe('Real-time endpoint settings, used when mode is endpoint or both')),
+  });
 
-export const ContainerSchema = z
-  .object({
-    image: z.string().default('trainer').describe('Folder under docker/ that holds the training container'),
-    instanceType: z.string().default('ml.m5.large'),
-    instanceCount: z.number().int().min(1).default(1),
-    volumeSizeGb: z.number().int().min(1).default(10),
-    maxRuntimeSeconds: z.number().int().min(60).max(432000).default(3600),
-    networkIsolation: z.boolean().default(true).describe('Jobs run without network access (EnableNetworkIsolation)'),
-  })
-  .strict();
+export const ContainerSchema = z.strictObject({
+    image: z._default(z.string(), 'trainer').check(z.describe('Folder under docker/ that holds the training container')),
+    instanceType: z._default(z.string(), 'ml.m5.large'),
+    instanceCount: z._default(z.int().check(z.minimum(1)), 1),
+    volumeSizeGb: z._default(z.int().check(z.minimum(1)), 10),
+    maxRuntimeSeconds: z._default(z.int().check(z.minimum(60), z.maximum(432000)), 3600),
+    networkIsolation: z._default(z.boolean(), true).check(z.describe('Jobs run without network access (EnableNetworkIsolation)')),
+  });
 
-export const StageBudgetSchema = z
-  .object({
-    validation: z.number().positive().optional(),
-    preparation: z.number().positive().optional(),
-    tuning: z.number().positive().optional(),
-    evaluation: z.number().positive().optional(),
-    publishing: z.number().positive().optional(),
-  })
-  .strict()
-  .describe('USD ceiling per stage; tuning is checked again with the real data size before it launches');
+export const StageBudgetSchema = z.strictObject({
+    validation: z.optional(z.number().check(z.positive())),
+    preparation: z.optional(z.number().check(z.positive())),
+    tuning: z.optional(z.number().check(z.positive())),
+    evaluation: z.optional(z.number().check(z.positive())),
+    publishing: z.optional(z.number().check(z.positive())),
+  }).check(z.describe('USD ceiling per stage; tuning is checked again with the real data size before it launches'));
 
-export const BudgetSchema = z
-  .object({
-    maxRunUsd: z.number().positive().default(10).describe('The run stops before tuning if its estimate is higher'),
-    stages: StageBudgetSchema.default({}),
-  })
-  .strict();
+export const BudgetSchema = z.strictObject({
+    maxRunUsd: z._default(z.number().check(z.positive()), 10).check(z.describe('The run stops before tuning if its estimate is higher')),
+    stages: z._default(StageBudgetSchema, {}),
+  });
 
-export const MonitoringSchema = z
-  .object({
-    metric: MetricNameSchema.default('roc_auc').describe('Realised metric watched on ground-truth labels'),
-    maxDrop: z.number().min(0).max(1).default(0.05).describe('Retrain when the realised metric falls this far below the evaluated one'),
-    minLabels: z.number().int().min(1).default(100).describe('Labelled predictions a window needs before it is judged'),
-    windowDays: z.number().int().min(1).max(365).default(30).describe('Size of the time window realised metrics are grouped by'),
-    retrainOnDrift: z.boolean().default(true).describe('Also retrain when input drift was flagged for the published model'),
-  })
-  .strict();
+export const MonitoringSchema = z.strictObject({
+    metric: z._default(MetricNameSchema, 'roc_auc').check(z.describe('Realised metric watched on ground-truth labels')),
+    maxDrop: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0.05).check(z.describe('Retrain when the realised metric falls this far below the evaluated one')),
+    minLabels: z._default(z.int().check(z.minimum(1)), 100).check(z.describe('Labelled predictions a window needs before it is judged')),
+    windowDays: z._default(z.int().check(z.minimum(1), z.maximum(365)), 30).check(z.describe('Size of the time window realised metrics are grouped by')),
+    retrainOnDrift: z._default(z.boolean(), true).check(z.describe('Also retrain when input drift was flagged for the published model')),
+  });
 
-export const ScheduleSchema = z
-  .object({
-    retrain: z
-      .string()
-      .regex(/^(cron|rate)\(.+\)$/, 'an EventBridge Scheduler expression such as cron(0 3 ? * MON *) or rate(7 days)')
-      .optional()
-      .describe('Retrain on a schedule from the latest uploaded dataset (EventBridge Scheduler)'),
-    timezone: z.string().default('UTC'),
-  })
-  .strict();
+export const ScheduleSchema = z.strictObject({
+    retrain: z.optional(z.string().check(z.regex(/^(cron|rate)\(.+\)$/, 'an EventBridge Scheduler expression such as cron(0 3 ? * MON *) or rate(7 days)'))).check(z.describe('Retrain on a schedule from the latest uploaded dataset (EventBridge Scheduler)')),
+    timezone: z._default(z.string(), 'UTC'),
+  });
 
-export const PipelineConfigSchema = z
-  .object({
-    name: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes, starting with a letter, at most 31 chars')
-      .describe('Pipeline name; also its S3 prefix'),
-    description: z.string().default(''),
+export const PipelineConfigSchema = z.strictObject({
+    name: z.string().check(z.regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case letters, digits and dashes, starting with a letter, at most 31 chars'), z.describe('Pipeline name; also its S3 prefix')),
+    description: z._default(z.string(), ''),
     dataset: DatasetSchema,
-    validation: ValidationSchema.default({
+    validation: z._default(ValidationSchema, {
       minRowsPerClass: 20,
       drift: { psiWarn: 0.1, psiFail: 0.25, failOnDrift: false },
     }),
-    split: SplitSchema.default({ train: 0.7, validation: 0.15, test: 0.15, salt: 'split-v1' }),
-    container: ContainerSchema.default({
+    split: z._default(SplitSchema, { train: 0.7, validation: 0.15, test: 0.15, salt: 'split-v1' }),
+    container: z._default(ContainerSchema, {
       image: 'trainer',
       instanceType: 'ml.m5.large',
       instanceCount: 1,
@@ -250,13 +181,13 @@ export const PipelineConfigSchema = z
       networkIsolation: true,
     }),
     tuning: TuningSchema,
-    evaluation: EvaluationSchema.default({
+    evaluation: z._default(EvaluationSchema, {
       threshold: { rule: 'max-f1' },
       policy: { floors: { roc_auc: 0.7 }, mustBeatBaseline: true, nonInferiority: { metric: 'roc_auc', margin: 0.01 } },
       bootstrap: { samples: 200, confidence: 0.95 },
       manualApproval: false,
     }),
-    publish: PublishSchema.default({
+    publish: z._default(PublishSchema, {
       mode: 'batch',
       topContributions: 3,
       endpoint: {
@@ -266,11 +197,10 @@ export const PipelineConfigSchema = z
         alarms: { maxModelLatencyMs: 500, max5xxPerMinute: 5 },
       },
     }),
-    budget: BudgetSchema.default({ maxRunUsd: 10, stages: {} }),
-    monitoring: MonitoringSchema.default({ metric: 'roc_auc', maxDrop: 0.05, minLabels: 100, windowDays: 30, retrainOnDrift: true }),
-    schedule: ScheduleSchema.default({ timezone: 'UTC' }),
-  })
-  .strict();
+    budget: z._default(BudgetSchema, { maxRunUsd: 10, stages: {} }),
+    monitoring: z._default(MonitoringSchema, { metric: 'roc_auc', maxDrop: 0.05, minLabels: 100, windowDays: 30, retrainOnDrift: true }),
+    schedule: z._default(ScheduleSchema, { timezone: 'UTC' }),
+  });
 
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
 export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;

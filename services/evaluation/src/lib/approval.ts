@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { layout } from '@mlops/core';
 import { getJsonIfExists, putJson } from '@mlops/clients';
 import type { Deps } from '@mlops/lambda-kit';
@@ -17,10 +17,10 @@ export const ApprovalRequestSchema = z.object({
   runId: z.string(),
   pipeline: z.string(),
   executionArn: z.string(),
-  taskToken: z.string().min(1),
+  taskToken: z.string().check(z.minLength(1)),
   modelPackageArn: z.string(),
-  modelVersion: z.number().int(),
-  headline: z.object({ metric: z.string(), candidate: z.number(), champion: z.number().nullable() }),
+  modelVersion: z.int(),
+  headline: z.object({ metric: z.string(), candidate: z.number(), champion: z.nullable(z.number()) }),
   reasons: z.array(z.string()),
   evidenceKey: z.string(),
   requestedAt: z.string(),
@@ -31,7 +31,7 @@ export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
 export const ApprovalDecisionSchema = z.object({
   decision: z.enum(['approve', 'reject']),
   decidedBy: z.string(),
-  reason: z.string().nullable(),
+  reason: z.nullable(z.string()),
   decidedAt: z.string(),
   modelPackageArn: z.string(),
 });

@@ -1,6 +1,6 @@
 import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InputError, RunInputSchema } from '@mlops/core';
 import { getJsonIfExists, putJson } from '@mlops/clients';
 import type { Deps } from '@mlops/lambda-kit';
@@ -19,8 +19,8 @@ export const DecideApprovalEvent = z.object({
   runId: RunInputSchema.shape.runId,
   decision: z.enum(['approve', 'reject']),
   /** Who decides: kept in the run record, the decision file and the package's approval description. */
-  decidedBy: z.string().trim().min(1).max(128),
-  reason: z.string().max(1000).optional(),
+  decidedBy: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
+  reason: z.optional(z.string().check(z.maxLength(1000))),
 });
 export type DecideApprovalEvent = z.infer<typeof DecideApprovalEvent>;
 

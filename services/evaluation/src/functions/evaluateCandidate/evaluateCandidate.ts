@@ -1,15 +1,15 @@
 import { DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CandidateSchema, ChampionSchema, InputError, JobRefSchema, layout, RunStateSchema, type EvaluationState, type RunState } from '@mlops/core';
 import { csvRecords, getJson, putJson, putText } from '@mlops/clients';
 import { baselineScores, chooseThreshold, decide, evaluateScores, type MetricsReport } from '@mlops/metrics';
 import { runConfig, type Deps } from '@mlops/lambda-kit';
 
-export const EvaluateCandidateEvent = RunStateSchema.extend({
-  scoring: JobRefSchema.extend({
-    candidate: CandidateSchema.partial({ modelName: true }).loose(),
-    champion: ChampionSchema.partial({ modelName: true }).loose().nullable(),
-    outputs: z.object({ candidate: z.string(), champion: z.string().nullable() }),
+export const EvaluateCandidateEvent = z.extend(RunStateSchema, {
+  scoring: z.extend(JobRefSchema, {
+    candidate: z.catchall(z.partial(CandidateSchema, { modelName: true }), z.unknown()),
+    champion: z.nullable(z.catchall(z.partial(ChampionSchema, { modelName: true }), z.unknown())),
+    outputs: z.object({ candidate: z.string(), champion: z.nullable(z.string()) }),
   }),
 });
 export type EvaluateCandidateEvent = z.infer<typeof EvaluateCandidateEvent>;

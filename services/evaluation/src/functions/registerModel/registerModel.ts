@@ -3,13 +3,13 @@ import {
   CreateModelPackageGroupCommand,
   DescribeModelPackageGroupCommand,
 } from '@aws-sdk/client-sagemaker';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { EvaluationStateSchema, layout, RunStateSchema, s3Uri, type RunState } from '@mlops/core';
 import { runConfig, type Deps } from '@mlops/lambda-kit';
 import { EvaluateCandidateEvent } from '../evaluateCandidate/evaluateCandidate';
 import { modelPackageGroupName } from '../startScoring/startScoring';
 
-export const RegisterModelEvent = RunStateSchema.extend({
+export const RegisterModelEvent = z.extend(RunStateSchema, {
   scoring: EvaluateCandidateEvent.shape.scoring,
   evaluation: EvaluationStateSchema,
 });

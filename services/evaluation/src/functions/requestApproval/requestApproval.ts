@@ -1,6 +1,6 @@
 import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { EvaluationStateSchema, InputError, RegistrationStateSchema, RunStateSchema, s3Uri } from '@mlops/core';
 import { putJson } from '@mlops/clients';
 import type { Deps } from '@mlops/lambda-kit';
@@ -8,9 +8,9 @@ import { approvalLayout, recordApproval, type ApprovalRequest } from '../../lib/
 
 export const RequestApprovalEvent = z.object({
   /** `$$.Task.Token` of the WaitForApproval state (AWS tokens are up to 2,048 characters). */
-  taskToken: z.string().min(1).max(2048),
+  taskToken: z.string().check(z.minLength(1), z.maxLength(2048)),
   executionArn: z.string(),
-  state: RunStateSchema.extend({ evaluation: EvaluationStateSchema, registration: RegistrationStateSchema }),
+  state: z.extend(RunStateSchema, { evaluation: EvaluationStateSchema, registration: RegistrationStateSchema }),
 });
 export type RequestApprovalEvent = z.infer<typeof RequestApprovalEvent>;
 

@@ -6,7 +6,7 @@ import {
   DescribeTrainingJobCommand,
   ListModelPackagesCommand,
 } from '@aws-sdk/client-sagemaker';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   InputError,
   jobName,
@@ -20,7 +20,7 @@ import {
 } from '@mlops/core';
 import { modelRequest, outputColumnCount, runConfig, transformRequest, type Deps } from '@mlops/lambda-kit';
 
-export const StartScoringEvent = RunStateSchema.extend({ tuning: JobRefSchema });
+export const StartScoringEvent = z.extend(RunStateSchema, { tuning: JobRefSchema });
 export type StartScoringEvent = z.infer<typeof StartScoringEvent>;
 
 /** The model package group of a pipeline (≤ 63 characters). */

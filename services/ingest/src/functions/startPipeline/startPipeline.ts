@@ -1,5 +1,5 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { executionName, layout, newRunId, shortHash, UnsafePathError, type RunInput, type Trigger } from '@mlops/core';
 import { getJsonIfExists, headObject } from '@mlops/clients';
 import type { Deps } from '@mlops/lambda-kit';
@@ -11,7 +11,7 @@ const S3ObjectCreated = z.object({
   time: z.string(),
   detail: z.object({
     bucket: z.object({ name: z.string() }),
-    object: z.object({ key: z.string().min(1).max(1024), etag: z.string().optional(), 'version-id': z.string().optional() }),
+    object: z.object({ key: z.string().check(z.minLength(1), z.maxLength(1024)), etag: z.optional(z.string()), 'version-id': z.optional(z.string()) }),
   }),
 });
 
@@ -19,10 +19,10 @@ const S3ObjectCreated = z.object({
 const RequestedRun = z.object({
   source: z.literal('mlops'),
   trigger: z.enum(['manual', 'schedule', 'model-decay']),
-  time: z.string().optional(),
-  bucket: z.string().optional(),
-  key: z.string().min(1).max(1024),
-  detail: z.record(z.string(), z.unknown()).default({}),
+  time: z.optional(z.string()),
+  bucket: z.optional(z.string()),
+  key: z.string().check(z.minLength(1), z.maxLength(1024)),
+  detail: z._default(z.record(z.string(), z.unknown()), {}),
 });
 
 export const StartPipelineEvent = z.union([S3ObjectCreated, RequestedRun]);

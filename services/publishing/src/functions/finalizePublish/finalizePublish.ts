@@ -1,15 +1,15 @@
 import { StartCrawlerCommand } from '@aws-sdk/client-glue';
 import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InputError, layout, RegistrationStateSchema, RunStateSchema, type RunState } from '@mlops/core';
 import { countObjectLines, getJson, getJsonIfExists, listObjects, putJson } from '@mlops/clients';
 import { runConfig, type Deps } from '@mlops/lambda-kit';
 
-export const FinalizePublishEvent = RunStateSchema.extend({
+export const FinalizePublishEvent = z.extend(RunStateSchema, {
   registration: RegistrationStateSchema,
   publishing: z.looseObject({ outputPrefix: z.string(), modelName: z.string() }),
   /** A person's decision (WaitForApproval's output), present when the config asks for manual approval. */
-  approval: z.looseObject({ decision: z.string(), decidedBy: z.string().optional() }).optional(),
+  approval: z.optional(z.looseObject({ decision: z.string(), decidedBy: z.optional(z.string()) })),
 });
 export type FinalizePublishEvent = z.infer<typeof FinalizePublishEvent>;
 

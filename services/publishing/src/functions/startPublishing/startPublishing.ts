@@ -1,10 +1,10 @@
 import { CreateModelCommand, CreateTransformJobCommand } from '@aws-sdk/client-sagemaker';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { EvaluationStateSchema, jobName, layout, nextWait, POLLING, RegistrationStateSchema, RunStateSchema, s3Uri, type RunState } from '@mlops/core';
 import { modelRequest, outputColumnCount, runConfig, transformRequest, type Deps } from '@mlops/lambda-kit';
 
-export const StartPublishingEvent = RunStateSchema.extend({
-  scoring: z.looseObject({ candidate: z.looseObject({ modelDataUrl: z.string(), image: z.string().optional() }) }),
+export const StartPublishingEvent = z.extend(RunStateSchema, {
+  scoring: z.looseObject({ candidate: z.looseObject({ modelDataUrl: z.string(), image: z.optional(z.string()) }) }),
   evaluation: EvaluationStateSchema,
   registration: RegistrationStateSchema,
 });

@@ -4,7 +4,7 @@ import {
   DescribeTransformJobCommand,
   ListTrainingJobsForHyperParameterTuningJobCommand,
 } from '@aws-sdk/client-sagemaker';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { JobFailedError, JobRefSchema, nextWait, POLLING, type JobKind, type JobRef } from '@mlops/core';
 import type { Deps } from '@mlops/lambda-kit';
 

@@ -1,6 +1,6 @@
 import { ListTrainingJobsForHyperParameterTuningJobCommand, type HyperParameterTrainingJobSummary } from '@aws-sdk/client-sagemaker';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ErrorInfoSchema, layout, RunInputSchema } from '@mlops/core';
 import { getJsonIfExists, putJson } from '@mlops/clients';
 import type { Deps } from '@mlops/lambda-kit';
@@ -9,7 +9,7 @@ import { executionHistory, stageTimings } from './history';
 export const FinishRunEvent = z.object({
   outcome: z.enum(['published', 'rejected', 'invalid-data', 'failed']),
   executionArn: z.string(),
-  state: z.looseObject({ ...RunInputSchema.shape, error: ErrorInfoSchema.optional() }),
+  state: z.looseObject({ ...RunInputSchema.shape, error: z.optional(ErrorInfoSchema) }),
 });
 export type FinishRunEvent = z.infer<typeof FinishRunEvent>;
 

@@ -1,12 +1,12 @@
 import { GetDataQualityResultCommand, GetDataQualityRulesetEvaluationRunCommand, type DataQualityRuleResult } from '@aws-sdk/client-glue';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { builtinRulesAsDqdl, toValidationReport, type ValidationReport } from '@mlops/data-quality';
 import { layout, nextWait, POLLING, RunStateSchema, ValidationStateSchema, type ValidationState } from '@mlops/core';
 import { putJson } from '@mlops/clients';
 import { runConfig, type Deps } from '@mlops/lambda-kit';
 import { inputHeader, usableHeader } from '../../lib/inputHeader';
 
-export const CheckValidationEvent = RunStateSchema.extend({ validation: ValidationStateSchema });
+export const CheckValidationEvent = z.extend(RunStateSchema, { validation: ValidationStateSchema });
 export type CheckValidationEvent = z.infer<typeof CheckValidationEvent>;
 
 const WAITING = new Set(['STARTING', 'RUNNING', 'STOPPING']);
