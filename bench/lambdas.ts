@@ -9,11 +9,11 @@ export interface LambdaFigures {
   fn: string;
   service: string;
   bytes: number;
-  /** The `@aws-sdk/*` modules the bundle requires (the runtime's, not in the bundle). */
+  /** The runtime's `@aws-sdk/client-*` modules that loading the bundle loads (the rest load on first use, if ever). */
   sdkModules: string[];
-  /** Process load above a bare `node -e 0`: the bundle and the SDK modules it requires at load. */
+  /** Loading the bundle in a fresh `node` (what runs after a bare `node -e 0`), with the SDK modules it loads. */
   loadMs: Spread;
-  /** The bundle's own code alone: `require` of the bundle once its SDK modules are already loaded. */
+  /** The bundle's own code alone: loading it once the SDK modules it loads are already loaded. */
   codeMs: Spread;
 }
 
@@ -28,24 +28,32 @@ function nodeMs(cwd: string, script: string, runs: number): number[] {
   return times;
 }
 
-/** `require` the SDK modules, then time `require(bundle)` alone from inside the process (median of `runs`). */
-function codeMs(cwd: string, bundle: string, sdk: string[], runs: number): number[] {
-  const script = `${sdk.map((m) => `require(${JSON.stringify(m)});`).join('')}const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(Number(execFileSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8' })));
-  return times;
+/**
+ * `require(bundle)` timed inside a fresh `node` (`preload` required first, untimed): the milliseconds, and the
+ * `@aws-sdk/client-*` modules the timed `require` loaded. Timing inside the process leaves node's own start-up
+ * (the bare `node -e 0`) and its noise out.
+ */
+function requireMs(cwd: string, bundle: string, preload: string[]): { ms: number; sdk: string[] } {
+  const script = [
+    ...preload.map((m) => `require(${JSON.stringify(m)});`),
+    'const before = new Set(Object.keys(require.cache)); const t = process.hrtime.bigint();',
+    `require(${JSON.stringify(bundle)});`,
+    'const ms = Number(process.hrtime.bigint() - t) / 1e6;',
+    'const sdk = Object.keys(require.cache).filter((k) => !before.has(k)).map((k) => /@aws-sdk[/](client-[a-z0-9-]+)[/]/.exec(k)?.[1]);',
+    'process.stdout.write(JSON.stringify({ ms, sdk: [...new Set(sdk.filter(Boolean))].sort() }));',
+  ].join('\n');
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8' })) as { ms: number; sdk: string[] };
 }
 
 /**
  * Every Lambda bundled exactly as `sls package` bundles it (packages/serverless-config/esbuild.yml): its minified
- * size, the time to load its module above a bare `node -e 0` including the runtime's SDK modules it requires at
- * load, and the time of its own code alone (SDK modules already loaded).
+ * size; the time to load it in a fresh `node` (the cold-start cost above a bare `node -e 0`), with the runtime's SDK
+ * client modules that loading it loads; and the time of its own code alone, those SDK modules already loaded.
  */
 export async function benchLambdas(repo: string, runs: number): Promise<{ bare: Spread; lambdas: LambdaFigures[] }> {
   const options = parse(readFileSync(join(repo, 'packages/serverless-config/esbuild.yml'), 'utf8')) as Record<string, unknown>;
   const lambdas: LambdaFigures[] = [];
   const bareTimes = nodeMs(repo, '0', runs);
-  const bare = spread(bareTimes).median;
   for (const service of readdirSync(join(repo, 'services'))) {
     const functions = join(repo, 'services', service, 'src', 'functions');
     if (!existsSync(functions)) continue;
@@ -53,7 +61,7 @@ export async function benchLambdas(repo: string, runs: number): Promise<{ bare: 
     mkdirSync(outdir, { recursive: true });
     for (const fn of readdirSync(functions)) {
       const outfile = join(outdir, `${fn}.cjs`);
-      const result = await build({
+      await build({
         entryPoints: [join(functions, fn, 'handler.ts')],
         outfile,
         bundle: true,
@@ -64,14 +72,11 @@ export async function benchLambdas(repo: string, runs: number): Promise<{ bare: 
         format: 'cjs',
         external: ['@aws-sdk/*', ...((options.external as string[]) ?? [])],
         logLevel: 'silent',
-        metafile: true,
       });
-      const sdkModules = [
-        ...new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && i.path.startsWith('@aws-sdk/')).map((i) => i.path))),
-      ].sort();
-      const load = nodeMs(outdir, `require(${JSON.stringify(outfile)})`, runs).map((t) => t - bare);
-      const code = codeMs(outdir, outfile, sdkModules, runs);
-      lambdas.push({ fn, service, bytes: readFileSync(outfile).length, sdkModules, loadMs: spread(load), codeMs: spread(code) });
+      const loads = Array.from({ length: runs }, () => requireMs(outdir, outfile, []));
+      const sdkModules = loads[0]?.sdk.map((m) => `@aws-sdk/${m}`) ?? [];
+      const code = Array.from({ length: runs }, () => requireMs(outdir, outfile, sdkModules).ms);
+      lambdas.push({ fn, service, bytes: readFileSync(outfile).length, sdkModules, loadMs: spread(loads.map((l) => l.ms)), codeMs: spread(code) });
     }
   }
   return { bare: spread(bareTimes), lambdas };
