@@ -23,6 +23,8 @@ function lambdaRows(lambdas: Awaited<ReturnType<typeof benchLambdas>>): { name: 
     const sdk = l.sdkModules.map((m) => m.replace('@aws-sdk/client-', '')).join(', ') || 'none';
     rows.push({ name: `  load ${l.fn}: bundle + SDK clients it loads (${sdk})`, unit: 'ms', value: l.loadMs, target: '≤ 50' });
     rows.push({ name: `  load ${l.fn}: bundle code alone`, unit: 'ms', value: l.codeMs, target: '≤ 50' });
+    rows.push({ name: `  load ${l.fn}: bundle + SDK clients, CPU time`, unit: 'ms', value: l.loadCpuMs });
+    rows.push({ name: `  load ${l.fn}: bundle code alone, CPU time`, unit: 'ms', value: l.codeCpuMs });
   }
   return rows;
 }

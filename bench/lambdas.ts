@@ -15,6 +15,9 @@ export interface LambdaFigures {
   loadMs: Spread;
   /** The bundle's own code alone: loading it once the SDK modules it loads are already loaded. */
   codeMs: Spread;
+  /** CPU time (user + system) of the same two loads: steadier than wall time on a busy machine. */
+  loadCpuMs: Spread;
+  codeCpuMs: Spread;
 }
 
 /** Milliseconds a fresh `node` takes to evaluate `script` (median of `runs`), from the process's own clock. */
@@ -33,16 +36,16 @@ function nodeMs(cwd: string, script: string, runs: number): number[] {
  * `@aws-sdk/client-*` modules the timed `require` loaded. Timing inside the process leaves node's own start-up
  * (the bare `node -e 0`) and its noise out.
  */
-function requireMs(cwd: string, bundle: string, preload: string[]): { ms: number; sdk: string[] } {
+function requireMs(cwd: string, bundle: string, preload: string[]): { ms: number; cpuMs: number; sdk: string[] } {
   const script = [
     ...preload.map((m) => `require(${JSON.stringify(m)});`),
-    'const before = new Set(Object.keys(require.cache)); const t = process.hrtime.bigint();',
+    'const before = new Set(Object.keys(require.cache)); const cpu = process.cpuUsage(); const t = process.hrtime.bigint();',
     `require(${JSON.stringify(bundle)});`,
-    'const ms = Number(process.hrtime.bigint() - t) / 1e6;',
+    'const ms = Number(process.hrtime.bigint() - t) / 1e6; const used = process.cpuUsage(cpu); const cpuMs = (used.user + used.system) / 1e3;',
     'const sdk = Object.keys(require.cache).filter((k) => !before.has(k)).map((k) => /@aws-sdk[/](client-[a-z0-9-]+)[/]/.exec(k)?.[1]);',
-    'process.stdout.write(JSON.stringify({ ms, sdk: [...new Set(sdk.filter(Boolean))].sort() }));',
+    'process.stdout.write(JSON.stringify({ ms, cpuMs, sdk: [...new Set(sdk.filter(Boolean))].sort() }));',
   ].join('\n');
-  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8' })) as { ms: number; sdk: string[] };
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8' })) as { ms: number; cpuMs: number; sdk: string[] };
 }
 
 /**
@@ -75,8 +78,17 @@ export async function benchLambdas(repo: string, runs: number): Promise<{ bare: 
       });
       const loads = Array.from({ length: runs }, () => requireMs(outdir, outfile, []));
       const sdkModules = loads[0]?.sdk.map((m) => `@aws-sdk/${m}`) ?? [];
-      const code = Array.from({ length: runs }, () => requireMs(outdir, outfile, sdkModules).ms);
-      lambdas.push({ fn, service, bytes: readFileSync(outfile).length, sdkModules, loadMs: spread(loads.map((l) => l.ms)), codeMs: spread(code) });
+      const code = Array.from({ length: runs }, () => requireMs(outdir, outfile, sdkModules));
+      lambdas.push({
+        fn,
+        service,
+        bytes: readFileSync(outfile).length,
+        sdkModules,
+        loadMs: spread(loads.map((l) => l.ms)),
+        codeMs: spread(code.map((l) => l.ms)),
+        loadCpuMs: spread(loads.map((l) => l.cpuMs)),
+        codeCpuMs: spread(code.map((l) => l.cpuMs)),
+      });
     }
   }
   return { bare: spread(bareTimes), lambdas };
