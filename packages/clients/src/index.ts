@@ -2,6 +2,7 @@ export * from './objects';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 
@@ -9,6 +10,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 export interface Clients {
   readonly s3: S3Client;
   readonly sagemaker: SageMakerClient;
+  /** InvokeEndpoint on real-time endpoints (locally: the endpoint's `serve` process). */
+  readonly sagemakerRuntime: SageMakerRuntimeClient;
   readonly glue: GlueClient;
   readonly sfn: SFNClient;
   readonly sns: SNSClient;
@@ -37,6 +40,7 @@ function awsClients(): Clients {
   return {
     s3: new S3Client(config),
     sagemaker: new SageMakerClient(config),
+    sagemakerRuntime: new SageMakerRuntimeClient(config),
     glue: new GlueClient(config),
     sfn: new SFNClient(config),
     sns: new SNSClient(config),

@@ -14,6 +14,9 @@ const EnvSchema = z.object({
   CRAWLER_NAME: z.string().optional(),
   GLUE_DATABASE: z.string().optional(),
   KMS_KEY_ARN: z.string().optional(),
+  // Comma-separated; both set: SageMaker jobs and models run in these subnets (VpcConfig), both empty: no VPC.
+  JOB_SUBNET_IDS: z.string().optional(),
+  JOB_SECURITY_GROUP_IDS: z.string().optional(),
   CONTAINER_IMAGES: z.string().default('{}'),
 });
 

@@ -168,7 +168,7 @@ export const PublishSchema = z
   .object({
     mode: z.enum(['batch', 'endpoint', 'both']).default('batch'),
     topContributions: z.number().int().min(0).max(20).default(3).describe('Per-feature contributions kept per row'),
-    segmentColumn: z.string().optional().describe('Column the predictions dashboard groups risk by'),
+    segmentColumn: z.string().optional().describe('Feature column the predictions dashboard groups risk by (none: no segment chart)'),
     endpoint: EndpointSchema.default({
       instanceType: 'ml.m5.large',
       initialInstanceCount: 1,
@@ -270,7 +270,18 @@ export const PipelineConfigSchema = z
     monitoring: MonitoringSchema.default({ metric: 'roc_auc', maxDrop: 0.05, minLabels: 100, windowDays: 30, retrainOnDrift: true }),
     schedule: ScheduleSchema.default({ timezone: 'UTC' }),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // The dashboard reads the segment's values from the scored input, which holds the row key and the features only.
+    const segment = c.publish.segmentColumn;
+    if (segment !== undefined && !featureColumns(c).includes(segment)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publish', 'segmentColumn'],
+        message: `publish.segmentColumn "${segment}" must be a declared feature column of dataset.columns (not the target, row key, an ignored or a string column)`,
+      });
+    }
+  });
 
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
 export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;
