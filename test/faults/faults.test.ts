@@ -66,6 +66,13 @@ function assertOutcome(c: FaultCase, faulty: RunOutcome): void {
   if (c.fault !== 'sns-fail') expect(faulty.notifications.length).toBeGreaterThan(0);
 }
 
+/** The run record's per-state timings: a failure that Retry got past is not the state's outcome. */
+function assertEvaluateStage(c: FaultCase, record: Json | undefined): void {
+  const evaluate = (record?.stages as Json[] | undefined)?.find((s) => s.name === 'EvaluateCandidate');
+  if (c.fault === 'evaluate-throws-once') expect(evaluate).toMatchObject({ status: 'succeeded', retries: 1 });
+  if (c.fault === 'evaluate-throws-always') expect(evaluate).toMatchObject({ status: 'failed', retries: 3 });
+}
+
 beforeAll(async () => {
   dir = await tempDir('faults');
   workdir = join(dir, 'work');
@@ -129,6 +136,7 @@ describe('fault injection', () => {
       // The ASL Retry on Lambda service errors: 1 + MaxAttempts (3) invocations at most.
       if (c.fault === 'evaluate-throws-once') expect(faultyCalls.evaluateCandidate).toBe(2);
       if (c.fault === 'evaluate-throws-always') expect(faultyCalls.evaluateCandidate).toBe(4);
+      assertEvaluateStage(c, record);
       if (c.status === 'published' && c.fault !== 'evaluate-throws-once') expect(faultyCalls.evaluateCandidate).toBe(1);
     });
 

@@ -164,6 +164,8 @@ describe.each(STAGES)('resources of stage %s', (stageName) => {
       training: ['checkJob', 'finishRun', 'startRun', 'startTuning'],
       evaluation: ['decideApproval', 'evaluateCandidate', 'registerModel', 'requestApproval', 'startScoring'],
       publishing: ['buildDashboard', 'finalizePublish', 'startPublishing'],
+      serving: ['checkEndpoint', 'deployEndpoint', 'predict'],
+      monitoring: ['monitorModel'],
     });
   });
 

@@ -61,8 +61,8 @@ function append(batch: Batch, sent: string, size: number): void {
   batch.count++;
 }
 
-async function write(out: WriteStream, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
+async function write(out: WriteStream, data: string | Buffer): Promise<void> {
+  if (!out.write(data)) await once(out, 'drain');
 }
 
 async function invoke(plan: TransformPlan, body: Uint8Array): Promise<string> {
@@ -92,22 +92,32 @@ function linesOf(text: string): string[] {
   return lines;
 }
 
-/** The output text of one answered batch: as it came, or rebuilt line by line (join and/or OutputFilter). */
-function assemble(plan: TransformPlan, batch: Batch, answer: string): string {
+/**
+ * The output of one answered batch: the answer as it came, or rebuilt line by line (join and/or OutputFilter) into
+ * UTF-8 bytes as each line is made, so no line outlives its own step.
+ */
+function assemble(plan: TransformPlan, batch: Batch, answer: string): string | Buffer {
   if (!plan.reshapeOutput) return plan.assembleLines && !answer.endsWith('\n') ? `${answer}\n` : answer;
   const outputs = linesOf(answer);
   if (plan.joinInput && outputs.length !== batch.count) {
     throw new ModelServerError(`the model returned ${outputs.length} lines for ${batch.count} records, so they cannot be joined with the input`);
   }
   const select = plan.outputFilter.select;
-  let text = '';
+  let bytes = Buffer.allocUnsafe(answer.length + batch.used + outputs.length + 1024);
+  let used = 0;
   for (let i = 0; i < outputs.length; i++) {
     const answered = outputs[i] as string;
     // Joining appends the answer's fields to the record's.
-    text += plan.joinInput ? filterJoinedCsvLine(batch.originals[i] ?? '', answered, select) : filterCsvLine(answered, select);
-    if (plan.assembleLines) text += '\n';
+    const line = plan.joinInput ? filterJoinedCsvLine(batch.originals[i] ?? '', answered, select) : filterCsvLine(answered, select);
+    if (used + line.length * 3 + 1 > bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, used + line.length * 3 + 1));
+      bytes.copy(grown, 0, 0, used);
+      bytes = grown;
+    }
+    used += bytes.write(line, used, 'utf8');
+    if (plan.assembleLines) bytes[used++] = 10;
   }
-  return text;
+  return bytes.subarray(0, used);
 }
 
 /**
