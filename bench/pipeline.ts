@@ -20,9 +20,12 @@ export interface PipelineFigures {
  */
 export async function benchPipeline(repo: string, args: { pipeline: string; data: string; score?: string; runs: number }): Promise<PipelineFigures> {
   const samples: { wall: number; inProcess: number; rss: number | null; stages: Record<string, number>; transitions: number; invocations: number; status: string }[] = [];
+  // The CLI bundle is built once per source change (packages/cli/bin/mlops.mjs): build it before timing runs.
+  await measure(process.execPath, [join(repo, 'packages/cli/bin/mlops.mjs'), '--help'], { cwd: repo });
   for (let i = 0; i < args.runs; i++) {
     const workdir = await mkdtemp(join(tmpdir(), 'mlops-bench-'));
-    const cli = [process.execPath, '--import', 'tsx', join(repo, 'packages/cli/src/main.ts'), 'run', '--pipeline', args.pipeline, '--data', args.data, '--workdir', workdir, '--json'];
+    // What `pnpm mlops` runs: the cached bundle of the CLI and the handlers (packages/cli/bin/mlops.mjs).
+    const cli = [process.execPath, join(repo, 'packages/cli/bin/mlops.mjs'), 'run', '--pipeline', args.pipeline, '--data', args.data, '--workdir', workdir, '--json'];
     if (args.score) cli.push('--score', args.score);
     const result = await measure(cli[0] as string, cli.slice(1), { cwd: repo });
     await rm(workdir, { recursive: true, force: true });

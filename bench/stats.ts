@@ -13,8 +13,16 @@ export function spread(values: number[]): Spread {
   return { median, min: sorted[0] ?? NaN, max: sorted[sorted.length - 1] ?? NaN, runs: values.length };
 }
 
+/** One line of the bench table. */
+export interface TableRow {
+  name: string;
+  unit: string;
+  value: Spread;
+  target?: string | undefined;
+}
+
 /** Plain-text table of named spreads. */
-export function printTable(rows: { name: string; unit: string; value: Spread; target?: string }[]): string {
+export function printTable(rows: TableRow[]): string {
   const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(x < 10 ? 2 : 0));
   const lines = rows.map((r) => [r.name, fmt(r.value.median), fmt(r.value.min), fmt(r.value.max), r.unit, r.target ?? '']);
   const head = ['figure', 'median', 'min', 'max', 'unit', 'target'];

@@ -21,6 +21,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -69,7 +70,9 @@ export function templateInputs(root = ROOT): string[] {
           .filter((f) => pattern.test(f))
           .map((f) => join(dir, f))
       : [];
-  for (const dir of Object.values(composeServices(root))) files.push(join(dir, 'serverless.yml'));
+  for (const dir of Object.values(composeServices(root))) files.push(join(dir, 'serverless.yml'), ...inDir(dir, /\.cjs$/));
+  // Schedules are generated from the pipeline configs (services/ingest/schedules.cjs).
+  files.push(...inDir(join(root, 'pipelines'), /\.ya?ml$/));
   files.push(...inDir(join(root, 'packages', 'serverless-config'), /\.(ya?ml|cjs|json)$/));
   files.push(...inDir(join(root, 'state-machines'), /\.ya?ml$/));
   return files;
@@ -80,6 +83,10 @@ export function isPackagedFresh(stage: string, root = ROOT): boolean {
   const marker = join(packagedDir(stage, root), 'compose-outputs.json');
   if (!existsSync(marker)) return false;
   const packagedAt = statSync(marker).mtimeMs;
+  // Image URIs carry a content hash of the image sources (services/ingest/images.cjs): a source change makes them stale.
+  const images = createRequire(import.meta.url)(join(root, 'services/ingest/images.cjs')) as { imageTags(root: string): Record<string, string> };
+  const outputs = readFileSync(marker, 'utf8');
+  if (Object.values(images.imageTags(root)).some((tag) => !outputs.includes(`:${tag}`))) return false;
   return templateInputs(root).every((file) => !existsSync(file) || statSync(file).mtimeMs < packagedAt);
 }
 

@@ -12,6 +12,7 @@
  * Usage: tsx scripts/seed-compose-state.ts --stage <stage>
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -75,20 +76,6 @@ export function projectName(stage: string, root = ROOT): string {
   return String(stageParam(stage, 'project', root) ?? 'mlops');
 }
 
-/** A param value (plain or `Fn::Sub`) as CloudFormation would render it for the placeholder account. */
-function renderParam(value: unknown, ctx: { project: string; stage: string; region: string }): string {
-  const text =
-    typeof value === 'object' && value !== null && 'Fn::Sub' in value
-      ? String((value as { 'Fn::Sub': unknown })['Fn::Sub'])
-      : String(value);
-  return text
-    .replaceAll('${AWS::AccountId}', PLACEHOLDER_ACCOUNT)
-    .replaceAll('${AWS::Region}', ctx.region)
-    .replaceAll('${AWS::Partition}', 'aws')
-    .replaceAll('${param:project}', ctx.project)
-    .replaceAll('${sls:stage}', ctx.stage);
-}
-
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 const kebab = (text: string) => text.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
@@ -142,6 +129,14 @@ function assertRealStateComplete(
   }
 }
 
+/** Ingest's ContainerImages as it would render: the stage's repositories, tagged by content (services/ingest/images.cjs). */
+function containerImagesPlaceholder(ctx: { project: string; stage: string; region: string }, root: string): string {
+  const images = createRequire(import.meta.url)(join(root, 'services/ingest/images.cjs')) as {
+    renderContainerImages: (o: { account: string; region: string; project: string; stage: string; root: string }) => string;
+  };
+  return images.renderContainerImages({ account: PLACEHOLDER_ACCOUNT, ...ctx, root });
+}
+
 /** Placeholder outputs of one service, marked as seeded. */
 function seededOutputs(
   outputs: Set<string>,
@@ -152,7 +147,7 @@ function seededOutputs(
   for (const output of [...outputs].sort()) {
     seeded[output] =
       output === 'ContainerImages'
-        ? renderParam(stageParam(ctx.stage, 'containerImages', root), ctx)
+        ? containerImagesPlaceholder(ctx, root)
         : placeholderOutput(output, ctx);
   }
   return seeded;

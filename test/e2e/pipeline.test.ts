@@ -49,7 +49,8 @@ describe('local pipeline, every path', () => {
     expect(pointer.runId).toBe(first.runId);
     expect(pointer.rows).toBe(250);
     const predictions = await readFile(await artifactPath(workdir, pointer.files[0]), 'utf8');
-    const lines = predictions.trim().split('\n');
+    const [predictionHeader, ...lines] = predictions.trim().split('\n');
+    expect(predictionHeader?.split(',').slice(0, 5)).toEqual(['EmployeeNumber', 'probability', 'label', 'model_version', 'run_id']);
     expect(lines).toHaveLength(250);
     const [header, ...rows] = (await readFile(score, 'utf8')).trim().split('\n');
     const keyColumn = (header as string).split(',').indexOf('EmployeeNumber');

@@ -163,7 +163,9 @@ describe.each(STAGES)('resources of stage %s', (stageName) => {
       validation: ['checkValidation', 'startPreparation', 'startValidation'],
       training: ['checkJob', 'finishRun', 'startRun', 'startTuning'],
       evaluation: ['decideApproval', 'evaluateCandidate', 'registerModel', 'requestApproval', 'startScoring'],
-      publishing: ['finalizePublish', 'startPublishing'],
+      publishing: ['buildDashboard', 'finalizePublish', 'startPublishing'],
+      serving: ['checkEndpoint', 'deployEndpoint', 'predict'],
+      monitoring: ['monitorModel'],
     });
   });
 

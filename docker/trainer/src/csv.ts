@@ -24,12 +24,14 @@ export class CsvParser {
   private line = 1;
   private started = false;
   private readonly decodeFormulas: boolean;
+  private readonly onPlainLine: ((raw: string, line: number) => void) | undefined;
 
   constructor(
     private readonly onRecord: RecordHandler,
     options: CsvReadOptions = {},
   ) {
     this.decodeFormulas = options.decodeFormulas ?? true;
+    this.onPlainLine = options.onPlainLine;
   }
 
   push(chunk: string): void {
@@ -70,7 +72,8 @@ export class CsvParser {
       const stop = nl > pos && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
       if (stop > pos) {
         const raw = text.slice(pos, stop);
-        this.onRecord(raw.split(','), lineNo, raw);
+        if (this.onPlainLine !== undefined) this.onPlainLine(raw, lineNo);
+        else this.onRecord(raw.split(','), lineNo, raw);
       }
       pos = nl + 1;
     }
@@ -157,6 +160,11 @@ export interface CsvReadOptions {
    * container wrote itself (prepared splits, transform inputs) carry it. Off for a user's raw file, read verbatim.
    */
   decodeFormulas?: boolean;
+  /**
+   * Takes every record without quotes as its raw text (no `split`), for readers that scan fields in place;
+   * records with quotes still go to the record handler as fields.
+   */
+  onPlainLine?: (raw: string, line: number) => void;
 }
 
 /** Parses a whole CSV text (a request body). */

@@ -123,14 +123,15 @@ export interface JsonPrediction {
 }
 
 /**
- * Scores an `application/json` body `{ "instances": [ { column: value } ] }` with all contributions.
+ * Scores an `application/json` body `{ "instances": [ { column: value } ] }` with all contributions; the answer also
+ * names the operating threshold, model version and run the labels come from.
  * Throws a RowError (instance number, 1-based) or a ZodError on a malformed request.
  */
 export function scoreJson(
   model: CompiledModel,
   body: unknown,
   options: ScoringOptions,
-): { predictions: JsonPrediction[] } {
+): { predictions: JsonPrediction[]; threshold: number; modelVersion: string; runId: string } {
   const request = JsonRequestSchema.parse(body);
   const width = model.width;
   const index = new Int32Array(width);
@@ -148,5 +149,5 @@ export function scoreJson(
       baseValue: model.baseValue,
     };
   });
-  return { predictions };
+  return { predictions, threshold: options.threshold, modelVersion: options.modelVersion, runId: options.runId };
 }

@@ -30,13 +30,17 @@ export function sigmoid(x: number): number {
 }
 
 /**
- * While the Newton step is above 1e-3 (and for at most MAX_SUBSAMPLED_ITERATIONS steps) the Hessian is computed on
- * at most HESSIAN_ROWS rows (an even stride); each such step still shrinks the distance to the optimum ~30-fold.
- * Then one Hessian over every row, reused while steps are small, finishes the run. The gradient always uses every
- * row, so the solution is the exact optimum.
+ * The Hessian is computed on at most HESSIAN_ROWS rows (an even stride) for at most MAX_SUBSAMPLED_ITERATIONS steps
+ * while that is enough: each such step shrinks the distance to the optimum ~30-fold, and once steps are below 1e-2
+ * the last sampled Hessian is reused (one cheap gradient pass per step). Only when convergence stalls (a step below
+ * 1e-3 that is not at least STALL_RATIO times smaller than the previous one) does one Hessian over every row take
+ * over, reused while steps are small. The gradient always uses every row, so the solution is the exact optimum.
  */
 export const HESSIAN_ROWS = 100_000;
-export const MAX_SUBSAMPLED_ITERATIONS = 8;
+export const MAX_SUBSAMPLED_ITERATIONS = 30;
+const STALL_RATIO = 4;
+/** Below this step size a sampled Hessian is reused while steps keep shrinking (it barely moves any more). */
+const REUSE_BELOW = 1e-2;
 
 interface Evaluation {
   objective: number;
@@ -56,8 +60,10 @@ function evaluate(data: EncodedRows, labels: Uint8Array, beta: Float64Array, l2:
     let eta = beta[0] as number;
     for (let s = base; s < base + width; s++) eta += (beta[(index[s] as number) + 1] as number) * (value[s] as number);
     const y = labels[i] as number;
-    nll += softplus(eta) - y * eta;
-    const r = y - sigmoid(eta);
+    // softplus(eta) and sigmoid(eta) from one exp, with exactly their arithmetic (bit-identical results).
+    const e = Math.exp(eta > 0 ? -eta : eta);
+    nll += (eta > 0 ? eta + Math.log1p(e) : Math.log1p(e)) - y * eta;
+    const r = y - (eta >= 0 ? 1 / (1 + e) : e / (1 + e));
     intercept += r;
     for (let s = base; s < base + width; s++) {
       const a = (index[s] as number) + 1;
@@ -182,10 +188,12 @@ class HessianSchedule {
     private readonly sampleRows: number,
   ) {}
 
-  next(beta: Float64Array, iteration: number, lastStep: number): Float64Array {
-    // Close to the optimum the Hessian barely moves: reuse the last full one instead of another pass over X'WX.
+  next(beta: Float64Array, iteration: number, lastStep: number, previousStep: number): Float64Array {
+    const stalled = lastStep * STALL_RATIO > previousStep;
+    // Close to the optimum the Hessian barely moves: reuse the last one instead of another pass over X'WX.
     if (this.full && lastStep < 1e-4) return this.matrix;
-    const subsampled = !this.full && iteration <= MAX_SUBSAMPLED_ITERATIONS && lastStep >= 1e-3;
+    if (this.matrix.length > 0 && lastStep < REUSE_BELOW && !stalled) return this.matrix;
+    const subsampled = !this.full && iteration <= MAX_SUBSAMPLED_ITERATIONS && !(stalled && lastStep < 1e-3);
     this.rows = subsampled ? Math.min(this.sampleRows, this.data.rows) : this.data.rows;
     this.full = this.rows >= this.data.rows;
     this.matrix = hessian(this.data, beta, this.l2, this.rows);
@@ -220,14 +228,19 @@ export function fitLogistic(
   let iterations = 0;
   let converged = false;
   let lastStep = Infinity;
+  let stepBefore = Infinity;
   while (iterations < maxIterations && !converged) {
     iterations++;
-    const step = solveCholesky(hessians.next(beta, iterations, lastStep), current.gradient);
+    const step = solveCholesky(hessians.next(beta, iterations, lastStep, stepBefore), current.gradient);
     const previousStep = lastStep;
+    stepBefore = lastStep;
     lastStep = step.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
     // Converged when the Newton step is tiny, or small and no longer shrinking: then it is rounding noise in the
     // gradient (a sum over every row) amplified along directions only a tiny l2 pins down, e.g. intercept vs. levels.
-    converged = lastStep < tolerance || (hessians.full && lastStep < 1e-6 && lastStep > previousStep / 2);
+    // A sampled Hessian only gets here after every step below 1e-3 shrank STALL_RATIO-fold (else the full one took
+    // over), so a step below 1e-7 that stops shrinking is that same noise.
+    const noiseFloor = hessians.full ? 1e-6 : 1e-7;
+    converged = lastStep < tolerance || (lastStep < noiseFloor && lastStep > previousStep / 2);
     [beta, current] = lineSearch(data, labels, l2, beta, step, current, converged);
     options.trace?.({
       iteration: iterations,

@@ -150,6 +150,29 @@ export class CompiledModel {
    * Logit of an encoded row; writes one contribution per input column into `contributions`
    * so that baseValue + Σ contributions = logit (logistic: weight × encoded value; gbt: Saabas paths).
    */
+  /**
+   * Logits of many encoded rows (slot form, `width` slots per row): for each row exactly what `explain` returns —
+   * the logistic sum inline, in the same order and arithmetic, without a view per row.
+   */
+  logits(index: Int32Array, value: Float64Array, rows: number): Float64Array {
+    const { weights, width } = this;
+    const out = new Float64Array(rows);
+    if (weights === undefined) {
+      const contributions = new Float64Array(width);
+      for (let i = 0, at = 0; i < rows; i++, at += width) {
+        out[i] = this.explain(index.subarray(at, at + width), value.subarray(at, at + width), contributions);
+      }
+      return out;
+    }
+    for (let i = 0, at = 0; i < rows; i++) {
+      let logit = this.prior;
+      for (let s = 0; s < width; s++, at++)
+        logit += (weights[index[at] as number] as number) * (value[at] as number) + 0;
+      out[i] = logit;
+    }
+    return out;
+  }
+
   explain(index: Int32Array, value: Float64Array, contributions: Float64Array): number {
     const { weights, width } = this;
     if (weights !== undefined) {

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { featureColumns, InputError, type PipelineConfig } from '@mlops/core';
 import { DatasetProfiler } from '@mlops/data-quality';
 import { csvField, csvLine, LineWriter, mayHoldFormula, readCsvFile, type CsvReadOptions } from './csv';
@@ -161,6 +161,25 @@ async function splitDataset(
   return counts;
 }
 
+/**
+ * Written (instead of any scoring row) when the scoring file lacks required columns: training can go on, and the
+ * publish stage fails with a ScoringDataError naming the columns and the file.
+ */
+export const SCORE_PROBLEM_FILE = 'score-problem.json';
+
+/** What `score-problem.json` holds. */
+export interface ScoreProblem {
+  file: string;
+  missingColumns: string[];
+  message: string;
+}
+
+class MissingScoreColumnsError extends Error {
+  constructor(readonly problem: ScoreProblem) {
+    super(problem.message);
+  }
+}
+
 async function copyScoreInput(path: string, config: PipelineConfig, out: PrepareOutputs): Promise<void> {
   const selected = [config.dataset.rowKey, ...featureColumns(config)];
   let positions: number[] | undefined;
@@ -170,6 +189,12 @@ async function copyScoreInput(path: string, config: PipelineConfig, out: Prepare
     (fields, line, raw) => {
       if (positions === undefined) {
         width = fields.length;
+        const missing = selected.filter((name) => !fields.includes(name) && config.dataset.columns[name]?.required !== false);
+        if (missing.length > 0) {
+          const file = basename(path);
+          const message = `scoring file ${file} lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
+          throw new MissingScoreColumnsError({ file, missingColumns: missing, message });
+        }
         positions = locate(fields, selected, config, path);
         return;
       }
@@ -203,14 +228,19 @@ export async function runPrepare(mlRoot: string, print: (line: string) => void):
   const profiler = new DatasetProfiler(config);
   const started = Date.now();
   let counts: Counts;
+  let scoreProblem: ScoreProblem | undefined;
   try {
     counts = await splitDataset(datasetPath, config, out, scorePath === undefined, profiler).catch((error: unknown) => {
       throw error instanceof RowError ? new InputError(`${datasetPath}: ${error.message}`, { cause: error }) : error;
     });
     if (scorePath !== undefined) {
-      await copyScoreInput(scorePath, config, out).catch((error: unknown) => {
-        throw error instanceof RowError ? new InputError(`${scorePath}: ${error.message}`, { cause: error }) : error;
-      });
+      scoreProblem = await copyScoreInput(scorePath, config, out).then(
+        () => undefined,
+        (error: unknown) => {
+          if (error instanceof MissingScoreColumnsError) return error.problem;
+          throw error instanceof RowError ? new InputError(`${scorePath}: ${error.message}`, { cause: error }) : error;
+        },
+      );
     }
   } finally {
     out.close();
@@ -232,5 +262,9 @@ export async function runPrepare(mlRoot: string, print: (line: string) => void):
   await writeFile(join(paths.processing.output, 'summary.json'), JSON.stringify(summary, null, 2));
   // The dataset's per-column profile: publishing keeps it as the next run's drift baseline.
   await writeFile(join(paths.processing.output, PROFILE_FILE), JSON.stringify(profiler.finish()));
+  if (scoreProblem !== undefined) {
+    print(`prepare: nothing to score: ${scoreProblem.message} (the publish stage will fail)`);
+    await writeFile(join(paths.processing.output, SCORE_PROBLEM_FILE), JSON.stringify(scoreProblem, null, 2));
+  }
   return summary;
 }

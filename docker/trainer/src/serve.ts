@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '@mlops/core';
@@ -139,11 +140,41 @@ export async function startServer(
   return { server, port: (server.address() as AddressInfo).port };
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Local runs only. A detached endpoint server outlives the process that started it, so the local backend tells it
+ * when to stop by itself: MLOPS_LOCAL_WATCH_DIR (its endpoint folder) was deleted, or MLOPS_LOCAL_OWNER_PID (set
+ * when endpoints live only as long as their process, as in tests) has exited.
+ */
+function watchLifetime(env: NodeJS.ProcessEnv, server: Server, print: (line: string) => void): void {
+  const dir = env.MLOPS_LOCAL_WATCH_DIR || undefined;
+  const owner = Number(env.MLOPS_LOCAL_OWNER_PID || NaN);
+  if (dir === undefined && !Number.isInteger(owner)) return;
+  const timer = setInterval(() => {
+    const reason = dir !== undefined && !existsSync(dir) ? `${dir} is gone` : Number.isInteger(owner) && !processAlive(owner) ? `process ${owner} has exited` : undefined;
+    if (reason === undefined) return;
+    print(`serve: ${reason}; stopping`);
+    clearInterval(timer);
+    server.close();
+    server.closeAllConnections();
+  }, 1000);
+  timer.unref();
+}
+
 /** The `serve` command: loads `$ML_ROOT/model/model.json`, then listens; prints `serve: listening on port N`. */
 export async function runServe(mlRoot: string, env: NodeJS.ProcessEnv, print: (line: string) => void): Promise<Server> {
   const options = serveOptionsFromEnv(env);
   const model = await loadModel(mlPaths(mlRoot).modelFile);
   const { server, port } = await startServer(model, options);
   print(`serve: ${model.artifact.modelType} model with ${model.width} input columns; listening on port ${port}`);
+  watchLifetime(env, server, print);
   return server;
 }

@@ -1,5 +1,6 @@
 import { featureColumns, InputError, type PipelineConfig } from '@mlops/core';
 import { readCsvFile } from './csv';
+import { fastNumber } from './csv-scan';
 import { RowError } from './errors';
 
 export type FeatureKind = 'numeric' | 'category';
@@ -74,63 +75,155 @@ class Growable<T extends Float64Array | Int32Array | Uint8Array> {
 }
 
 type ColumnReader = (fields: string[], line: number) => void;
+/** Reads the field `text[start, stop)` of an unquoted line in place (no per-field string for numbers). */
+type PlainReader = (text: string, start: number, stop: number, line: number) => void;
 
-function columnReader(spec: ColumnSpec, position: number): { read: ColumnReader; finish: () => RawColumn } {
-  if (spec.kind === 'numeric') {
-    const values = new Growable(new Float64Array(1024), (n) => new Float64Array(n));
-    return {
-      read: (fields, line) => values.push(position < 0 ? NaN : parseNumber(fields[position] ?? '', spec.name, line)),
-      finish: () => ({ kind: 'numeric', name: spec.name, values: values.done() }),
-    };
-  }
+interface Reader {
+  read: ColumnReader;
+  readPlain: PlainReader;
+  finish: () => RawColumn;
+}
+
+function numericReader(spec: ColumnSpec, position: number): Reader {
+  const values = new Growable(new Float64Array(1024), (n) => new Float64Array(n));
+  return {
+    read: (fields, line) => values.push(position < 0 ? NaN : parseNumber(fields[position] ?? '', spec.name, line)),
+    readPlain: (text, start, stop, line) => {
+      // fastNumber equals `+text` bit for bit where it answers; anything unusual goes through parseNumber.
+      const x = fastNumber(text, start, stop);
+      values.push(x === Infinity ? parseNumber(text.slice(start, stop), spec.name, line) : x);
+    },
+    finish: () => ({ kind: 'numeric', name: spec.name, values: values.done() }),
+  };
+}
+
+function categoryReader(spec: ColumnSpec, position: number): Reader {
   const codes = new Growable(new Int32Array(1024), (n) => new Int32Array(n));
   const dictionary = new Map<string, number>();
+  const known: string[] = [];
+  const codeOf = (text: string): number => {
+    let code = dictionary.get(text);
+    if (code === undefined) {
+      dictionary.set(text, (code = dictionary.size));
+      known.push(text);
+    }
+    return code;
+  };
   return {
     read: (fields) => {
       const text = position < 0 ? '' : (fields[position] ?? '');
-      if (text === '') return codes.push(-1);
-      let code = dictionary.get(text);
-      if (code === undefined) dictionary.set(text, (code = dictionary.size));
-      codes.push(code);
+      codes.push(text === '' ? -1 : codeOf(text));
+    },
+    readPlain: (text, start, stop) => {
+      const length = stop - start;
+      if (length === 0) return codes.push(-1);
+      // Few levels: compare in place rather than cutting a string per row.
+      if (known.length <= 16) {
+        for (let k = 0; k < known.length; k++) {
+          const level = known[k] as string;
+          if (level.length === length && text.startsWith(level, start)) return codes.push(k);
+        }
+      }
+      codes.push(codeOf(text.slice(start, stop)));
     },
     finish: () => ({ kind: 'category', name: spec.name, codes: codes.done(), dictionary: [...dictionary.keys()] }),
   };
 }
 
+function columnReader(spec: ColumnSpec, position: number): Reader {
+  return spec.kind === 'numeric' ? numericReader(spec, position) : categoryReader(spec, position);
+}
+
+/** What to do with each field position of a line: -2 skip, -1 target, k ≥ 0 feed reader k. */
+interface Layout {
+  width: number;
+  targetPosition: number;
+  readers: Reader[];
+  /** Per field position. */
+  action: Int32Array;
+  /** Readers of columns absent from the file (always missing). */
+  absent: Reader[];
+}
+
+function layoutOf(path: string, header: string[], spec: DatasetSpec): Layout {
+  const position = new Map(header.map((name, i) => [name, i]));
+  const targetPosition = position.get(spec.target) ?? -1;
+  if (targetPosition < 0) throw new InputError(`${path}: target column ${spec.target} is missing from the header`);
+  const action = new Int32Array(header.length).fill(-2);
+  action[targetPosition] = -1;
+  const absent: Reader[] = [];
+  const readers = spec.columns.map((column, k) => {
+    const at = position.get(column.name) ?? -1;
+    if (at < 0 && column.required) throw new InputError(`${path}: required column ${column.name} is missing`);
+    const reader = columnReader(column, at);
+    if (at < 0) absent.push(reader);
+    else action[at] = k;
+    return reader;
+  });
+  return { width: header.length, targetPosition, readers, action, absent };
+}
+
+function labelOf(spec: DatasetSpec, label: string | undefined, line: number): number {
+  if (label === spec.positiveLabel) return 1;
+  if (label === spec.negativeLabel) return 0;
+  throw new RowError(
+    line,
+    `target ${spec.target} is "${label}", neither "${spec.positiveLabel}" nor "${spec.negativeLabel}"`,
+  );
+}
+
+/** One unquoted line, scanned field by field in place; same results as splitting it and reading the fields. */
+function readPlainLine(
+  layout: Layout,
+  spec: DatasetSpec,
+  raw: string,
+  line: number,
+  labels: Growable<Uint8Array>,
+): void {
+  const { width, action, readers } = layout;
+  let start = 0;
+  let label = -1;
+  for (let position = 0; position < width; position++) {
+    let stop = raw.indexOf(',', start);
+    if (stop === -1) stop = raw.length;
+    if (position < width - 1 ? stop >= raw.length : stop < raw.length) {
+      throw new RowError(line, `expected ${width} columns, got ${raw.split(',').length}`);
+    }
+    const k = action[position] as number;
+    if (k >= 0) (readers[k] as Reader).readPlain(raw, start, stop, line);
+    else if (k === -1) label = labelOf(spec, raw.slice(start, stop), line);
+    start = stop + 1;
+  }
+  labels.push(label);
+  for (const reader of layout.absent) reader.read([], line);
+}
+
 /**
  * Streams a CSV file with a header into a RawTable. Optional feature columns may be absent (all missing);
  * a required column or the target missing, a wrong field count, a bad number or an unknown label throws.
+ * Lines without quotes are scanned in place (numbers parsed without a string per field); others are parsed fully.
  */
 export async function loadTable(path: string, spec: DatasetSpec): Promise<RawTable> {
-  let readers: ReturnType<typeof columnReader>[] | undefined;
-  let targetPosition = -1;
-  let width = 0;
+  let layout: Layout | undefined;
   const labels = new Growable(new Uint8Array(1024), (n) => new Uint8Array(n));
-  await readCsvFile(path, (fields, line) => {
-    if (readers === undefined) {
-      width = fields.length;
-      const position = new Map(fields.map((name, i) => [name, i]));
-      targetPosition = position.get(spec.target) ?? -1;
-      if (targetPosition < 0) throw new InputError(`${path}: target column ${spec.target} is missing from the header`);
-      readers = spec.columns.map((column) => {
-        const at = position.get(column.name) ?? -1;
-        if (at < 0 && column.required) throw new InputError(`${path}: required column ${column.name} is missing`);
-        return columnReader(column, at);
-      });
+  const onFields = (fields: string[], line: number): void => {
+    if (layout === undefined) {
+      layout = layoutOf(path, fields, spec);
       return;
     }
-    if (fields.length !== width) throw new RowError(line, `expected ${width} columns, got ${fields.length}`);
-    const label = fields[targetPosition];
-    if (label === spec.positiveLabel) labels.push(1);
-    else if (label === spec.negativeLabel) labels.push(0);
-    else
-      throw new RowError(
-        line,
-        `target ${spec.target} is "${label}", neither "${spec.positiveLabel}" nor "${spec.negativeLabel}"`,
-      );
-    for (const reader of readers) reader.read(fields, line);
+    if (fields.length !== layout.width)
+      throw new RowError(line, `expected ${layout.width} columns, got ${fields.length}`);
+    const label = labelOf(spec, fields[layout.targetPosition], line);
+    labels.push(label);
+    for (const reader of layout.readers) reader.read(fields, line);
+  };
+  await readCsvFile(path, onFields, {
+    onPlainLine: (raw, line) => {
+      if (layout === undefined) onFields(raw.split(','), line);
+      else readPlainLine(layout, spec, raw, line, labels);
+    },
   });
-  if (readers === undefined) throw new InputError(`${path} is empty (no header)`);
+  if (layout === undefined) throw new InputError(`${path} is empty (no header)`);
   const labelArray = labels.done();
-  return { rows: labelArray.length, columns: readers.map((r) => r.finish()), labels: labelArray };
+  return { rows: labelArray.length, columns: layout.readers.map((r) => r.finish()), labels: labelArray };
 }

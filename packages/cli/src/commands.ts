@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { registerApprove } from './commands/approve';
 import { registerInvoke } from './commands/invoke';
+import { registerMonitor } from './commands/monitor';
+import { registerPredict } from './commands/predict';
+import { registerQuery } from './commands/query';
 import { registerReport } from './commands/report';
 import { registerRun } from './commands/run';
 import { registerRuns } from './commands/runs';
@@ -14,5 +17,8 @@ export function registerCommands(program: Command): void {
   registerRuns(program);
   registerApprove(program);
   registerInvoke(program);
+  registerPredict(program);
   registerReport(program);
+  registerMonitor(program);
+  registerQuery(program);
 }

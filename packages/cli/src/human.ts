@@ -1,4 +1,5 @@
 import type { RunSummary } from '@mlops/local-runner';
+import { BUDGETED_STAGES, type CostEstimate, type PipelineConfig } from '@mlops/core';
 import { table } from './output';
 
 type Json = Record<string, unknown>;
@@ -58,6 +59,28 @@ function notificationLines(s: RunSummary): string[] {
   ];
 }
 
+const dollars = (x: number) => `$${x.toFixed(4)}`;
+
+/**
+ * The run's estimated AWS cost per stage against its budgets, printed before the run starts: what this dataset would
+ * cost on AWS at the list prices of prices.json (not what the local run costs: nothing).
+ */
+export function costEstimateLines(estimate: CostEstimate, budget: PipelineConfig['budget']): string {
+  const { basis } = estimate;
+  const rows: string[][] = BUDGETED_STAGES.map((stage) => {
+    const limit = budget.stages[stage];
+    const over = limit !== undefined && estimate.stages[stage] > limit;
+    return [stage, dollars(estimate.stages[stage]), limit === undefined ? '-' : `${dollars(limit)}${over ? '  OVER' : ''}`];
+  });
+  rows.push(['orchestration', dollars(estimate.stages.orchestration), '-']);
+  rows.push(['run total', dollars(estimate.totalUsd), `${dollars(budget.maxRunUsd)}${estimate.totalUsd > budget.maxRunUsd ? '  OVER' : ''}`]);
+  const endpoint = basis.endpointHours === null ? '' : `, endpoint ${basis.endpointHours} instance-hours (first day)`;
+  return [
+    `estimated AWS cost (${estimate.priceRegion} list prices of ${estimate.pricesAsOf}; ${basis.rows} rows, ${basis.secondsPerTrial} s per trial${endpoint}, ~${basis.stateTransitions} state transitions):`,
+    table(['stage', 'estimate', 'budget'], rows).replace(/^/gm, '  '),
+  ].join('\n');
+}
+
 /** The end-of-run summary a person reads. */
 export function humanSummary(s: RunSummary): string {
   const stages = s.stages.filter((st) => !/^(Wait|Is)/.test(st.name));
@@ -75,8 +98,9 @@ export function humanSummary(s: RunSummary): string {
   if (s.predictions) lines.push(`predictions: ${String(s.predictions.rows)} rows in ${((s.predictions.files as string[] | undefined) ?? []).join(', ')}`);
   if (s.error) lines.push(`error in ${String(s.error.state ?? '?')}: ${String(s.error.error)}: ${String(s.error.cause ?? '')}`);
   lines.push(...notificationLines(s));
-  const cost = (s.cost?.estimate as Json | undefined)?.totalUsd;
-  if (cost !== undefined) lines.push(`estimated AWS cost of this run: $${fmt(cost, 2)}`);
+  // The estimate made before tuning (real row counts) when the run got that far, else StartRun's.
+  const cost = ((s.cost?.beforeTuning ?? s.cost?.estimate) as Json | undefined)?.totalUsd;
+  if (cost !== undefined) lines.push(`estimated AWS cost of this run: $${fmt(cost, 4)}`);
   lines.push(`run ${s.runId}: ${s.status.toUpperCase()}   (record: ${String(s.recordUri)}, workdir: ${s.workdir})`);
   return lines.join('\n');
 }

@@ -5,6 +5,8 @@ import type * as S3 from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type * as SageMaker from '@aws-sdk/client-sagemaker';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type * as SageMakerRuntime from '@aws-sdk/client-sagemaker-runtime';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type * as SFN from '@aws-sdk/client-sfn';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type * as SNS from '@aws-sdk/client-sns';
@@ -14,6 +16,8 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 export interface Clients {
   readonly s3: S3Client;
   readonly sagemaker: SageMakerClient;
+  /** InvokeEndpoint on real-time endpoints (locally: the endpoint's `serve` process). */
+  readonly sagemakerRuntime: SageMakerRuntimeClient;
   readonly glue: GlueClient;
   readonly sfn: SFNClient;
   readonly sns: SNSClient;
@@ -42,6 +46,7 @@ type SdkModules = {
   [K in keyof Clients]: () => {
     s3: typeof S3;
     sagemaker: typeof SageMaker;
+    sagemakerRuntime: typeof SageMakerRuntime;
     glue: typeof Glue;
     sfn: typeof SFN;
     sns: typeof SNS;
@@ -59,20 +64,22 @@ async function sdkModules(): Promise<SdkModules> {
     return {
       s3: () => require('@aws-sdk/client-s3') as typeof S3,
       sagemaker: () => require('@aws-sdk/client-sagemaker') as typeof SageMaker,
+      sagemakerRuntime: () => require('@aws-sdk/client-sagemaker-runtime') as typeof SageMakerRuntime,
       glue: () => require('@aws-sdk/client-glue') as typeof Glue,
       sfn: () => require('@aws-sdk/client-sfn') as typeof SFN,
       sns: () => require('@aws-sdk/client-sns') as typeof SNS,
     };
     /* eslint-enable @typescript-eslint/no-require-imports */
   }
-  const [s3, sagemaker, glue, sfn, sns] = await Promise.all([
+  const [s3, sagemaker, sagemakerRuntime, glue, sfn, sns] = await Promise.all([
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/client-sagemaker'),
+    import('@aws-sdk/client-sagemaker-runtime'),
     import('@aws-sdk/client-glue'),
     import('@aws-sdk/client-sfn'),
     import('@aws-sdk/client-sns'),
   ]);
-  return { s3: () => s3, sagemaker: () => sagemaker, glue: () => glue, sfn: () => sfn, sns: () => sns };
+  return { s3: () => s3, sagemaker: () => sagemaker, sagemakerRuntime: () => sagemakerRuntime, glue: () => glue, sfn: () => sfn, sns: () => sns };
 }
 
 /** Real AWS clients, each built (and its SDK module loaded) on first use. */
@@ -80,6 +87,7 @@ function awsClients(sdk: SdkModules): Clients {
   const config = { maxAttempts: 4 };
   let s3: S3Client | undefined;
   let sagemaker: SageMakerClient | undefined;
+  let sagemakerRuntime: SageMakerRuntimeClient | undefined;
   let glue: GlueClient | undefined;
   let sfn: SFNClient | undefined;
   let sns: SNSClient | undefined;
@@ -89,6 +97,9 @@ function awsClients(sdk: SdkModules): Clients {
     },
     get sagemaker() {
       return (sagemaker ??= new (sdk.sagemaker().SageMakerClient)(config));
+    },
+    get sagemakerRuntime() {
+      return (sagemakerRuntime ??= new (sdk.sagemakerRuntime().SageMakerRuntimeClient)(config));
     },
     get glue() {
       return (glue ??= new (sdk.glue().GlueClient)(config));

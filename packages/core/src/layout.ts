@@ -17,6 +17,9 @@ export const layout = {
   latestPredictions: (p: string) => `predictions/pipeline=${p}/latest.json`,
   acceptedProfile: (p: string) => `datasets/${p}/accepted/profile.json`,
   runsOf: (p: string) => `runs/${p}/`,
+  /** Realised metrics on ground truth (services/monitoring): one report per window start and model version. */
+  monitoringWindow: (p: string, windowStart: string) => `monitoring/${p}/window=${windowStart.slice(0, 10)}/`,
+  monitoringLatest: (p: string) => `monitoring/${p}/latest.json`,
 };
 
 /** `s3://bucket/key` */

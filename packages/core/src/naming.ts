@@ -38,3 +38,20 @@ export function tuningJobPrefix(project: string, pipeline: string): string {
 export function executionName(pipeline: string, key: string, versionOrEtag: string): string {
   return `${pipeline.slice(0, 31)}-${shortHash(`${key}#${versionOrEtag}`, 16)}`;
 }
+
+/**
+ * The real-time endpoint of a pipeline: `<project>-<stage>-<pipeline>`, deterministic (the stack's alarms and IAM
+ * name it before it exists) and within SageMaker's 63 characters (the pipeline part is cut when needed).
+ * @example endpointName('mlops', 'dev', 'churn') // 'mlops-dev-churn'
+ */
+export function endpointName(project: string, stage: string, pipeline: string): string {
+  const prefix = `${project}-${stage}-`;
+  const name = `${prefix}${pipeline.slice(0, Math.max(1, 63 - prefix.length))}`.replace(/[^a-zA-Z0-9-]/g, '-').replace(/-+$/, '');
+  if (!JOB_NAME.test(name)) throw new Error(`cannot build a valid endpoint name from ${project}, ${stage}, ${pipeline}`);
+  return name;
+}
+
+/** The CloudWatch alarms (created by the serving stack) that roll an update of endpoint `endpointName` back. */
+export function endpointAlarmNames(endpointName: string): { errors: string; latency: string } {
+  return { errors: `${endpointName}-5xx`, latency: `${endpointName}-model-latency` };
+}

@@ -36,6 +36,8 @@ export const RunInfoSchema = z.object({
   scoreData: z.nullable(S3LocationSchema),
   estimatedCostUsd: z.number(),
   startedAt: z.string(),
+  /** The config's publish.mode, for the state machine's Choice states (absent in runs started before it existed: batch). */
+  publishMode: z.optional(z.enum(['batch', 'endpoint', 'both'])),
 });
 export type RunInfo = z.infer<typeof RunInfoSchema>;
 

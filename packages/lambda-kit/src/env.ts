@@ -14,6 +14,9 @@ const EnvSchema = z.object({
   CRAWLER_NAME: z.optional(z.string()),
   GLUE_DATABASE: z.optional(z.string()),
   KMS_KEY_ARN: z.optional(z.string()),
+  // Comma-separated; both set: SageMaker jobs and models run in these subnets (VpcConfig), both empty: no VPC.
+  JOB_SUBNET_IDS: z.optional(z.string()),
+  JOB_SECURITY_GROUP_IDS: z.optional(z.string()),
   CONTAINER_IMAGES: z._default(z.string(), '{}'),
 });
 

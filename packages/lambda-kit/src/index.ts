@@ -8,11 +8,13 @@ import type * as z from 'zod/mini';
 import { getClients, type Clients } from '@mlops/clients';
 import { readEnv, type HandlerEnv } from './env';
 import { parseEvent } from './parse';
+import { redactingReplacer } from './redact';
 import { transientErrors } from './transient';
 
 export { readEnv, type HandlerEnv } from './env';
-export { parseEvent } from './parse';
+export { MAX_EVENT_BYTES, parseEvent } from './parse';
 export { isTransient, transientErrors } from './transient';
+export { REDACTED, redactingReplacer, registerSensitiveColumns } from './redact';
 export { MetricUnit };
 
 /** What a domain function receives besides its event: clients, settings, clock and observability. */
@@ -32,7 +34,8 @@ export type DomainFunction<I, O> = (input: I, deps: Deps) => Promise<O>;
  * @example export const handler = createHandler('startTuning', StartTuningEvent, startTuning);
  */
 export function createHandler<S extends z.core.$ZodType, O>(name: string, schema: S, run: DomainFunction<z.infer<S>, O>) {
-  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? name });
+  // Logs never carry secrets or values of the pipelines' sensitive columns (see redact.ts).
+  const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? name, jsonReplacerFn: redactingReplacer });
   const metrics = new Metrics({
     namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'mlops-local',
     serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? name,
@@ -61,3 +64,4 @@ export function createHandler<S extends z.core.$ZodType, O>(name: string, schema
 }
 export { runConfig } from './run';
 export * from './sagemaker';
+export * from './endpoint';

@@ -11,6 +11,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { sdkStreamMixin } from '@smithy/core/serde';
@@ -57,6 +58,7 @@ export const LONG_PIPELINE = 'employee-attrition-emea-monthly';
 export interface ClientMocks {
   readonly s3: AwsClientStub<S3Client>;
   readonly sagemaker: AwsClientStub<SageMakerClient>;
+  readonly sagemakerRuntime: AwsClientStub<SageMakerRuntimeClient>;
   readonly glue: AwsClientStub<GlueClient>;
   readonly sfn: AwsClientStub<SFNClient>;
   readonly sns: AwsClientStub<SNSClient>;
@@ -87,6 +89,7 @@ export function testDeps(options: { env?: Record<string, string | undefined>; no
   const clients = {
     s3: new S3Client(config),
     sagemaker: new SageMakerClient(config),
+    sagemakerRuntime: new SageMakerRuntimeClient(config),
     glue: new GlueClient(config),
     sfn: new SFNClient(config),
     sns: new SNSClient(config),
@@ -94,6 +97,7 @@ export function testDeps(options: { env?: Record<string, string | undefined>; no
   const mocks: ClientMocks = {
     s3: mockClient(clients.s3),
     sagemaker: mockClient(clients.sagemaker),
+    sagemakerRuntime: mockClient(clients.sagemakerRuntime),
     glue: mockClient(clients.glue),
     sfn: mockClient(clients.sfn),
     sns: mockClient(clients.sns),

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { LocalGlue } from './glue/glue';
 import { LocalS3 } from './s3';
 import { LocalSageMaker } from './sagemaker';
+import { LocalSageMakerRuntime } from './sagemaker/runtime';
 import { LocalSfn } from './sfn/sfn';
 import { LocalSns } from './sns';
 import { operationName, type SdkCommandLike } from './service';
@@ -40,7 +41,7 @@ export interface LocalCloudOptions {
 }
 
 /**
- * The whole local AWS: S3, SageMaker, Glue, SNS and Step Functions over one folder. Handlers reach it only through
+ * The whole local AWS: S3, SageMaker (+ its runtime), Glue, SNS and Step Functions over one folder. Handlers reach it only through
  * `clients()`, which also records each call (the trace) before dispatching it.
  */
 export class LocalCloud {
@@ -49,6 +50,7 @@ export class LocalCloud {
   readonly accountId: string;
   readonly s3: LocalS3;
   readonly sagemaker: LocalSageMaker;
+  readonly sagemakerRuntime: LocalSageMakerRuntime;
   readonly glue: LocalGlue;
   readonly sns: LocalSns;
   readonly sfn: LocalSfn;
@@ -66,17 +68,19 @@ export class LocalCloud {
     this.sfn = new LocalSfn({ root: join(this.root, 'sfn'), ...common });
     this.glue = new LocalGlue({ root: join(this.root, 'glue'), s3: this.s3, ...common });
     this.sagemaker = new LocalSageMaker({ root: join(this.root, 'sagemaker'), s3: this.s3, repoRoot: repoRoot(), ...common, ...options.sagemaker });
+    // Endpoints live in the SageMaker folder (another process may have created them): the runtime reads it.
+    this.sagemakerRuntime = new LocalSageMakerRuntime({ root: this.sagemaker.root, ...common });
   }
 
   /** Client objects with the SDK's `send()` for handlers; every call is traced. */
-  clients(): Record<'s3' | 'sagemaker' | 'glue' | 'sns' | 'sfn', { send(command: SdkCommandLike): Promise<unknown> }> {
+  clients(): Record<'s3' | 'sagemaker' | 'sagemakerRuntime' | 'glue' | 'sns' | 'sfn', { send(command: SdkCommandLike): Promise<unknown> }> {
     const wrap = (service: { serviceName: string; send(command: SdkCommandLike): Promise<unknown> }) => ({
       send: async (command: SdkCommandLike) => {
         await this.record({ service: service.serviceName, command: operationName(command), input: command.input });
         return service.send(command);
       },
     });
-    return { s3: wrap(this.s3), sagemaker: wrap(this.sagemaker), glue: wrap(this.glue), sns: wrap(this.sns), sfn: wrap(this.sfn) };
+    return { s3: wrap(this.s3), sagemaker: wrap(this.sagemaker), sagemakerRuntime: wrap(this.sagemakerRuntime), glue: wrap(this.glue), sns: wrap(this.sns), sfn: wrap(this.sfn) };
   }
 
   private async record(entry: TraceRecord): Promise<void> {
@@ -88,7 +92,8 @@ export class LocalCloud {
   }
 }
 
-const clouds = new Map<string, LocalCloud>();
+// Promises, not instances: two callers opening the same folder at once must get the same cloud.
+const clouds = new Map<string, Promise<LocalCloud>>();
 
 /**
  * The local cloud for a folder, one per folder per process (so the runner and the handlers it invokes share it).
@@ -98,9 +103,9 @@ export async function localCloud(options: Partial<LocalCloudOptions> = {}): Prom
   const root = resolve(options.root ?? process.env.MLOPS_LOCAL_ROOT ?? '.work/cloud');
   let cloud = clouds.get(root);
   if (!cloud) {
-    await mkdir(root, { recursive: true });
-    cloud = new LocalCloud({ ...options, root });
+    cloud = mkdir(root, { recursive: true }).then(() => new LocalCloud({ ...options, root }));
     clouds.set(root, cloud);
+    cloud.catch(() => clouds.delete(root));
   }
   return cloud;
 }

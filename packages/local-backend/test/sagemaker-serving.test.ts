@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { transformFile } from '../src/sagemaker/transform-file';
 import { compileFilter, csvFields, readEndpointServer, type SageMakerFaults } from '../src/sagemaker';
+import { filterCsvLine, filterJoinedCsvLine } from '../src/sagemaker/filters';
 import { BUCKET, IMAGE, ROLE, isAlive, makeCloud, prepareRequest, trainingRequest, type Cloud } from './sagemaker-helpers';
 
 let cloud: Cloud | undefined;
@@ -96,6 +97,20 @@ describe('JSONPath filters', () => {
     expect(csvFields('1,"a,b",c')).toEqual(['1', '"a,b"', 'c']);
   });
 
+  it('cuts lines in place exactly as filtering their split fields does', () => {
+    const lines = ['a,b,c,d,e', 'k,1,"x,y",3', 'only', ',,', 'k,"say ""hi""",2,3', '1,2'];
+    for (const expression of ['$', '$[1:]', '$[0,-4:]', '$[0,2,-2]', '$[:-2]', '$[3]', '$[-1,0]', '$[1:3,0]']) {
+      const filter = compileFilter(expression);
+      for (const line of lines) {
+        expect(filterCsvLine(line, filter.select), `${expression} on ${line}`).toBe(filter(csvFields(line)).join(','));
+        for (const answer of ['0.9,1,v,r', 'x', '', '"a,b",2'])
+          expect(filterJoinedCsvLine(line, answer, filter.select), `${expression} on ${line} + ${answer}`).toBe(
+            filter([...csvFields(line), ...csvFields(answer)]).join(','),
+          );
+      }
+    }
+  });
+
   it('refuses what it cannot evaluate', () => {
     expect(() => compileFilter('$.features')).toThrow(/Unsupported JSONPath/);
   });
@@ -138,6 +153,47 @@ describe('transformFile (mini-batches against a stub server)', () => {
       expect(bodies.every((b) => Buffer.byteLength(b) <= 40)).toBe(true);
       const out = lines(await readFile(join(dir, 'in.csv.out'), 'utf8'));
       expect(out).toEqual(Array.from({ length: 25 }, (_, i) => `key${i},"x,${i}",${i * 2}`));
+    } finally {
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('transformFile with requests in flight', () => {
+  it('keeps input order when later requests are answered first', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tf-'));
+    let requests = 0;
+    // The first request of every pair is answered last, so answers arrive out of order.
+    const server = createServer((request, response) => {
+      let body = '';
+      const delay = requests++ % 2 === 0 ? 60 : 0;
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => setTimeout(() => response.end(lines(body).map((l) => `p${l}`).join('\n')), delay));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await writeFile(join(dir, 'in.csv'), Array.from({ length: 40 }, (_, i) => `key${i},${i}\n`).join(''));
+      const { port } = server.address() as AddressInfo;
+      const plan = {
+        url: `http://127.0.0.1:${port}`,
+        contentType: 'text/csv',
+        gzip: false,
+        splitLines: true,
+        singleRecord: false,
+        maxPayloadBytes: 16,
+        csv: true,
+        inputFilter: compileFilter('$[1:]'),
+        outputFilter: compileFilter('$[0,-1]'),
+        joinInput: true,
+        reshapeOutput: true,
+        assembleLines: true,
+        concurrency: 3,
+      };
+      const sent = await transformFile(join(dir, 'in.csv'), join(dir, 'in.csv.out'), plan);
+      expect(sent).toBe(40);
+      expect(requests).toBeGreaterThan(5);
+      expect(lines(await readFile(join(dir, 'in.csv.out'), 'utf8'))).toEqual(Array.from({ length: 40 }, (_, i) => `key${i},p${i}`));
     } finally {
       server.close();
       await rm(dir, { recursive: true, force: true });

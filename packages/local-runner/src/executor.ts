@@ -1,7 +1,10 @@
 import './polyfill';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { ConfigError } from '@mlops/core';
-import type { Executor, LocalHistoryEvent, TaskTokens } from '@mlops/local-backend';
+import { repoRoot, type Executor, type LocalHistoryEvent, type TaskTokens } from '@mlops/local-backend';
 import type { LocalDefinition, LocalTask } from './definition';
 import type { HandlerInvoker } from './handlers';
 
@@ -28,6 +31,12 @@ export interface ExecutorOptions {
   /** Milliseconds before a retry locally. */
   retryMs: number;
   onEvent?: (event: StateEvent) => void;
+  /**
+   * Called as each Wait state is entered, with the seconds it waits on AWS (its `Seconds`, or its `SecondsPath` read
+   * from its input): a virtual clock for simulating long jobs (bench/waits.ts). The call happens before the shortened
+   * local wait ends, so the next Task already sees the advanced clock.
+   */
+  onWait?: (state: string, seconds: number) => void;
 }
 
 type LogEvent = { type: string; timestamp: number; state?: { name: string; type: string; input?: unknown; output?: unknown }; Error?: string; Cause?: unknown; input?: unknown; output?: unknown };
@@ -46,6 +55,11 @@ const HISTORY: Record<string, HistoryBuilder> = {
   StateFailed: (e) =>
     e.state?.type === 'Task'
       ? { type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: e.state.name, error: e.Error, cause: cause(e) } }
+      : undefined,
+  // AWS schedules the task again for each Retry attempt (the first attempt's TaskScheduled has no local counterpart).
+  StateRetried: (e) =>
+    e.state?.type === 'Task'
+      ? { type: 'TaskScheduled', taskScheduledEventDetails: { resourceType: 'lambda', resource: e.state.name, parameters: JSON.stringify(e.state.input) } }
       : undefined,
 };
 
@@ -72,6 +86,17 @@ interface OverrideContext {
   runId: string | undefined;
   /** The token `$$.Task.Token` handed out while the current state's Parameters were rendered. */
   takeToken(): string | undefined;
+}
+
+/** The seconds a Wait state waits on AWS for this input (`Seconds` or a `$.a.b` `SecondsPath`; 0 for a Timestamp). */
+export function nominalWaitSeconds(state: Record<string, unknown> | undefined, input: unknown): number {
+  if (typeof state?.Seconds === 'number') return state.Seconds;
+  if (typeof state?.SecondsPath !== 'string') return 0;
+  const value = state.SecondsPath.replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean)
+    .reduce<unknown>((at, key) => (at as Record<string, unknown> | null | undefined)?.[key], input);
+  return typeof value === 'number' ? value : 0;
 }
 
 const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
@@ -119,6 +144,29 @@ function taskTokenContext(tasks: TaskTokens) {
   };
 }
 
+const VALIDATION = { checkArn: true, checkPaths: true } as const;
+const validated = new Set<string>();
+
+/**
+ * The state machine for a definition. aws-local-stepfunctions validates every definition with asl-validator, whose
+ * schema compilation costs more CPU than a whole sample run's handlers: a definition that passed once (same bytes) is
+ * remembered, in this process and in node_modules/.cache/mlops-asl/, and not validated again.
+ */
+function stateMachineFor(definition: LocalDefinition['definition']): StateMachine {
+  const text = JSON.stringify(definition);
+  const key = createHash('sha256').update(text).digest('hex').slice(0, 24);
+  const marker = join(repoRoot(), 'node_modules', '.cache', 'mlops-asl', key);
+  if (validated.has(key) || existsSync(marker)) {
+    validated.add(key);
+    return new StateMachine(definition as never, { validationOptions: { ...VALIDATION, noValidate: true } });
+  }
+  const machine = new StateMachine(definition as never, { validationOptions: VALIDATION });
+  validated.add(key);
+  mkdirSync(join(marker, '..'), { recursive: true });
+  writeFileSync(marker, 'passed asl-validator (checkArn, checkPaths)\n');
+  return machine;
+}
+
 /**
  * The executor the local Step Functions uses: the deployed definition run by aws-local-stepfunctions, each Task
  * overridden by an in-process invocation of the function's real handler, waits and retry intervals shortened.
@@ -128,7 +176,7 @@ function taskTokenContext(tasks: TaskTokens) {
 export function createExecutor(options: ExecutorOptions): Executor {
   const { definition } = options;
   return async ({ stateMachineArn, executionArn, name, input, record, tasks }) => {
-    const machine = new StateMachine(definition.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    const machine = stateMachineFor(definition.definition);
     const tokens = taskTokenContext(tasks);
     const runId = (input as { runId?: unknown } | null)?.runId;
     const ctx: OverrideContext = { options, tasks, executionArn, runId: typeof runId === 'string' ? runId : undefined, takeToken: tokens.takeToken };
@@ -154,6 +202,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
         const history = toHistory(event);
         if (history) record(history);
         const phase = PHASES[event.type];
+        // Events are queued synchronously and read here within microtasks, long before a (timer) wait ends.
+        if (phase === 'entered' && event.state?.type === 'Wait') {
+          options.onWait?.(event.state.name, nominalWaitSeconds(definition.definition.States[event.state.name], event.state.input));
+        }
         if (phase && event.state) {
           options.onEvent?.({ state: event.state.name, type: event.state.type, phase, at: event.timestamp, error: event.Error, cause: event.Cause === undefined ? undefined : String(event.Cause) });
         }

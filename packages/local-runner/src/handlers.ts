@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '@mlops/core';
+import type { LambdaFaults } from '@mlops/local-backend';
 
 type LambdaHandler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
 
@@ -46,16 +47,20 @@ function lambdaContext(fnKey: string, service: string, region: string, account: 
 
 /**
  * Invoke a function's real handler module in-process, through its middy stack, with a Lambda-like context.
- * The event goes through a JSON round trip, as it would over the wire.
+ * The event goes through a JSON round trip, as it would over the wire. Invocations are counted per function key
+ * (the `attempt` the fault hook sees).
  */
 export class HandlerInvoker {
   private readonly cache = new Map<string, Promise<LambdaHandler>>();
+  private readonly attempts = new Map<string, number>();
   invocations = 0;
 
   constructor(
     private readonly handlers: Record<string, { service: string; file: string }>,
     private readonly region: string,
     private readonly account: string,
+    /** Fault injection: an error returned here is thrown instead of running the handler (as the Lambda service would). */
+    private readonly options: { lambdaFaults?: LambdaFaults } = {},
   ) {}
 
   has(fnKey: string): boolean {
@@ -79,6 +84,10 @@ export class HandlerInvoker {
     }
     const handler = await loaded;
     this.invocations += 1;
+    const attempt = (this.attempts.get(fnKey) ?? 0) + 1;
+    this.attempts.set(fnKey, attempt);
+    const fault = this.options.lambdaFaults?.(fnKey, attempt);
+    if (fault) throw fault;
     const result = await handler(JSON.parse(JSON.stringify(event ?? null)), lambdaContext(fnKey, entry.service, this.region, this.account));
     return result === undefined ? null : JSON.parse(JSON.stringify(result));
   }

@@ -1,10 +1,10 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getJsonIfExists, listObjects, resetClients } from '@mlops/clients';
 import { layout, loadPipelineConfig, MlopsError } from '@mlops/core';
-import { localCloud, repoRoot, type LocalCloud } from '@mlops/local-backend';
+import { applyFaults, localCloud, parseFaults, repoRoot, type FaultPlan, type LocalCloud } from '@mlops/local-backend';
 import { loadDefinition } from './definition';
 import { LOCAL_BUCKETS, localEnvironment } from './environment';
 import { createExecutor, type StateEvent } from './executor';
@@ -22,6 +22,10 @@ export interface RunPipelineOptions {
   stateMachine?: string;
   waitMs?: number;
   onEvent?: (event: StateEvent) => void;
+  /** Told the seconds each Wait state would wait on AWS (see ExecutorOptions.onWait). */
+  onWait?: (state: string, seconds: number) => void;
+  /** Faults to inject (reliability tests, `pnpm soak`); default: parsed from `MLOPS_FAULTS` (none when unset). */
+  faults?: FaultPlan;
 }
 
 export type RunStatus = 'published' | 'rejected' | 'invalid-data' | 'failed';
@@ -53,21 +57,43 @@ export async function openLocalCloud(workdir: string, trace?: string): Promise<{
   const env = localEnvironment(root, images);
   Object.assign(process.env, env);
   resetClients();
-  const cloud = await localCloud({ root, traceFile: trace ? resolve(trace) : undefined });
+  // Container bundles are keyed by their sources' hash: one cache for every workdir saves an esbuild run per new workdir.
+  const imageCacheDir = join(repoRoot(), 'node_modules', '.cache', 'mlops-images');
+  const cloud = await localCloud({ root, traceFile: trace ? resolve(trace) : undefined, sagemaker: { imageCacheDir } });
   if (trace) cloud.traceFile = resolve(trace);
   return { cloud, env };
 }
 
+/**
+ * The handlers as the CLI's cached esbuild bundle holds them (`MLOPS_HANDLERS_DIR`, set by packages/cli/bin/mlops.mjs):
+ * the same sources, bundled with the CLI into shared chunks so that both use one copy of every module. Without it
+ * (tests, tsx) the handler.ts files themselves.
+ */
+function bundledHandlers(handlers: ReturnType<typeof discoverHandlers>): ReturnType<typeof discoverHandlers> {
+  const dir = process.env.MLOPS_HANDLERS_DIR;
+  if (!dir) return handlers;
+  return Object.fromEntries(
+    Object.entries(handlers).map(([fnKey, entry]) => {
+      const bundled = join(dir, `${fnKey}.js`);
+      return [fnKey, existsSync(bundled) ? { ...entry, file: bundled } : entry];
+    }),
+  );
+}
+
 /** The local cloud plus the real handlers wired to the deployed state machine: what `sls deploy` gives on AWS. */
-export async function openLocalRuntime(options: { workdir: string; trace?: string; stateMachine?: string; waitMs?: number; onEvent?: (event: StateEvent) => void }) {
+export async function openLocalRuntime(options: { workdir: string; trace?: string; stateMachine?: string; waitMs?: number; onEvent?: (event: StateEvent) => void; onWait?: RunPipelineOptions['onWait']; faults?: FaultPlan }) {
   const { cloud, env } = await openLocalCloud(options.workdir, options.trace);
+  const faults = options.faults ?? parseFaults(process.env.MLOPS_FAULTS ?? '');
+  applyFaults(cloud, faults);
   const root = repoRoot();
   const definition = await loadDefinition(options.stateMachine ?? join(root, 'state-machines', 'pipeline.asl.yml'), {
     region: cloud.region,
     account: cloud.accountId,
   });
-  const invoker = new HandlerInvoker(discoverHandlers(root), cloud.region, cloud.accountId);
-  cloud.sfn.setExecutor(createExecutor({ definition, invoker, waitMs: options.waitMs ?? 20, retryMs: 10, onEvent: options.onEvent }));
+  const invoker = new HandlerInvoker(bundledHandlers(discoverHandlers(root)), cloud.region, cloud.accountId, { lambdaFaults: faults.lambda });
+  cloud.sfn.setExecutor(
+    createExecutor({ definition, invoker, waitMs: options.waitMs ?? 20, retryMs: 10, onEvent: options.onEvent, onWait: options.onWait }),
+  );
   return { cloud, env, invoker };
 }
 

@@ -5,11 +5,17 @@ import { layout, type ResolvedPipelineConfig } from '@mlops/core';
 import type { LocalCloud } from '@mlops/local-backend';
 import { LOCAL_BUCKETS, LOCAL_PROJECT, LOCAL_STAGE } from './environment';
 
+/** Rethrows every error but the "it already exists" one (two local runs may deploy at once). */
+const unlessAlready = (code: string) => (error: Error) => {
+  if (error.name !== code) throw error;
+};
+
 async function ensureBucket(cloud: LocalCloud, bucket: string, versioned: boolean): Promise<void> {
   try {
     await cloud.s3.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch {
-    await cloud.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    // Another run deploying at the same moment may have created it in between: that is fine.
+    await cloud.s3.send(new CreateBucketCommand({ Bucket: bucket })).catch(unlessAlready('BucketAlreadyOwnedByYou'));
     if (versioned) await cloud.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   }
 }
@@ -33,7 +39,7 @@ export async function deployLocally(cloud: LocalCloud, config: ResolvedPipelineC
         DatabaseName: `${LOCAL_PROJECT}_${LOCAL_STAGE}`,
         Targets: { S3Targets: [{ Path: `s3://${LOCAL_BUCKETS.artifacts}/predictions/` }] },
       }),
-    );
+    ).catch(unlessAlready('AlreadyExistsException'));
   }
   await cloud.s3.send(
     new PutObjectCommand({

@@ -1,5 +1,6 @@
+// No value import from the Vega module: the dashboard Lambda bundles this file without the Vega renderer.
 import type { Chart } from './charts/vega';
-import { FONT } from './charts/vega';
+import { FONT } from './style';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -1,12 +1,14 @@
+import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { repoRoot } from '@mlops/local-backend';
 import { openLocalCloud, runPipeline, summarize, type RunStatus, type RunSummary, type StateEvent } from '@mlops/local-runner';
 import { writeRunReport } from '@mlops/report';
-import { loadPipelineConfig } from '@mlops/core';
+import { localDashboard } from '@mlops/report/dashboard';
+import { countLines, estimateRunCost, loadPipelineConfig, type PipelineConfig } from '@mlops/core';
 import { scoringProgress, trialProgress } from '../progress';
-import { humanSummary } from '../human';
+import { costEstimateLines, humanSummary } from '../human';
 import { captureFunctionLogs, progressPrinter } from '../output';
 import { ensureSampleData } from '../sample';
 
@@ -34,6 +36,17 @@ function progress(flags: RunFlags, workdir: string): (event: StateEvent) => void
   };
 }
 
+/** Data rows of a CSV file (its lines but the header). */
+async function dataRows(file: string): Promise<number> {
+  return Math.max(0, (await countLines(createReadStream(file))) - 1);
+}
+
+/** The AWS cost estimate of this run, from the files' row counts, printed before the run starts. */
+async function printEstimate(config: PipelineConfig, flags: RunFlags, out: NodeJS.WritableStream): Promise<void> {
+  const [rows, scoreRows] = await Promise.all([dataRows(flags.data), flags.score ? dataRows(flags.score) : undefined]);
+  out.write(`${costEstimateLines(estimateRunCost(config, { rows, scoreRows }), config.budget)}\n`);
+}
+
 async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
   const workdir = resolve(flags.workdir);
   const logs = captureFunctionLogs(join(workdir, 'logs', 'functions.log'), verbose);
@@ -41,6 +54,7 @@ async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
   if (!flags.json) out.write(`mlops: running ${flags.pipeline} on ${flags.data} (workdir ${workdir})\n`);
   const started = Date.now();
   const config = await loadPipelineConfig(flags.pipeline);
+  await printEstimate(config, flags, out);
   const { cloud: live } = await openLocalCloud(workdir);
   const stops = flags.json ? [] : [trialProgress(live, config.tuning.maxJobs, process.stdout), scoringProgress(live, process.stdout)];
   const stopProgress = () => stops.forEach((stop) => stop());
@@ -54,12 +68,14 @@ async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
       onEvent: progress(flags, workdir),
     });
     stopProgress();
-    const summary: RunSummary & { wallMs: number; report?: string } = { ...(await summarize(outcome, live)), wallMs: Date.now() - started };
+    const summary: RunSummary & { wallMs: number; report?: string; dashboard?: string } = { ...(await summarize(outcome, live)), wallMs: Date.now() - started };
     if (outcome.record) summary.report = await writeRunReport({ workdir, runId: outcome.runId });
+    summary.dashboard = await localDashboard({ workdir, pipeline: config.name, runId: outcome.runId });
     await writeFile(join(workdir, 'last-run.json'), JSON.stringify(summary, null, 2));
     if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else out.write(`${humanSummary(summary)}\n  (${summary.wallMs} ms wall, logs: ${join(workdir, 'logs', 'functions.log')})\n`);
     if (!flags.json && summary.report) out.write(`report: ${summary.report}\n`);
+    if (!flags.json && summary.dashboard) out.write(`dashboard: ${summary.dashboard}\n`);
     return EXIT_CODES[outcome.status];
   } finally {
     stopProgress();

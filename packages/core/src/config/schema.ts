@@ -119,7 +119,7 @@ export const EndpointSchema = z.strictObject({
 export const PublishSchema = z.strictObject({
     mode: z._default(z.enum(['batch', 'endpoint', 'both']), 'batch'),
     topContributions: z._default(z.int().check(z.minimum(0), z.maximum(20)), 3).check(z.describe('Per-feature contributions kept per row')),
-    segmentColumn: z.optional(z.string()).check(z.describe('Column the predictions dashboard groups risk by')),
+    segmentColumn: z.optional(z.string()).check(z.describe('Feature column the predictions dashboard groups risk by (none: no segment chart)')),
     endpoint: z._default(EndpointSchema, {
       instanceType: 'ml.m5.large',
       initialInstanceCount: 1,
@@ -200,7 +200,17 @@ export const PipelineConfigSchema = z.strictObject({
     budget: z._default(BudgetSchema, { maxRunUsd: 10, stages: {} }),
     monitoring: z._default(MonitoringSchema, { metric: 'roc_auc', maxDrop: 0.05, minLabels: 100, windowDays: 30, retrainOnDrift: true }),
     schedule: z._default(ScheduleSchema, { timezone: 'UTC' }),
-  });
+  }).check(z.superRefine((c, ctx) => {
+    // The dashboard reads the segment's values from the scored input, which holds the row key and the features only.
+    const segment = c.publish.segmentColumn;
+    if (segment !== undefined && !featureColumns(c).includes(segment)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publish', 'segmentColumn'],
+        message: `publish.segmentColumn "${segment}" must be a declared feature column of dataset.columns (not the target, row key, an ignored or a string column)`,
+      });
+    }
+  }));
 
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
 export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;

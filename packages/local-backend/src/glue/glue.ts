@@ -53,8 +53,15 @@ function withoutBuiltins(ruleset: string, config: PipelineConfig): string {
  * Glue over a folder, for what the pipeline uses: the Data Catalog (databases, tables), Data Quality rulesets and
  * ruleset evaluation runs — evaluated for real by the project's DQDL evaluator — and the predictions crawler.
  */
+/** Fault injection for reliability tests: a message makes the evaluation run of that ruleset end FAILED with it. */
+export interface GlueFaults {
+  evaluationFailure?(rulesetNames: string[]): string | undefined;
+}
+
 export class LocalGlue extends LocalService {
   readonly serviceName = 'glue';
+  /** Hooks for reliability tests; replace at any time. */
+  faults: GlueFaults = {};
   private readonly store: JsonStore;
   private readonly pending = new Set<Promise<void>>();
 
@@ -153,6 +160,8 @@ export class LocalGlue extends LocalService {
   private async evaluate(run: EvaluationRun, table: TableRecord): Promise<void> {
     const started = Date.now();
     try {
+      const injected = this.faults.evaluationFailure?.(run.RulesetNames);
+      if (injected !== undefined) throw new Error(injected);
       const location = parseS3(table.StorageDescriptor?.Location ?? '');
       const listing = (await this.options.s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.key }))) as { Contents?: { Key: string; Size: number }[] };
       const objects = (listing.Contents ?? []).filter((o) => !o.Key.endsWith('/'));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -20,8 +21,10 @@ export class JsonStore {
   async put(kind: string, name: string, value: unknown): Promise<void> {
     const path = this.path(kind, name);
     await mkdir(join(this.root, kind), { recursive: true });
-    await writeFile(`${path}.tmp`, JSON.stringify(value, null, 2));
-    await rename(`${path}.tmp`, path);
+    // A temp name of its own per write: two runs may write the same document at once (the last rename wins).
+    const staged = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(staged, JSON.stringify(value, null, 2));
+    await rename(staged, path);
   }
 
   async list<T>(kind: string): Promise<T[]> {

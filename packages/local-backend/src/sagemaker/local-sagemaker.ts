@@ -23,7 +23,7 @@ import { addTags, listTags, recordTags } from './tags';
 import { createTrainingJob, describeTrainingJob } from './training';
 import { createTuningJob, describeTuningJob, listTuningJobs, listTuningTrials } from './tuning';
 import { createTransformJob, describeTransformJob } from './transform';
-import type { JobRef, LocalSageMakerOptions } from './types';
+import type { JobRef, LocalSageMakerOptions, SageMakerFaults } from './types';
 
 /** Payload of the `spawn` and `exit` events: one container process of a job. */
 export interface ContainerEvent {
@@ -78,6 +78,8 @@ export class LocalSageMaker extends LocalService {
   readonly root: string;
   /** Emits `spawn` and `exit` with a {@link ContainerEvent} for every container process. */
   readonly events = new EventEmitter();
+  /** The fault hooks jobs consult when they start (reliability tests mutate this object). */
+  readonly faults: SageMakerFaults;
   private readonly tasks = new Set<Promise<unknown>>();
   private readonly servers = new Map<string, ModelServer>();
   private readonly context: SageMakerContext;
@@ -87,6 +89,7 @@ export class LocalSageMaker extends LocalService {
     super();
     this.root = options.root;
     const faults = options.faults ?? {};
+    this.faults = faults;
     const inner = options.runner ?? new ProcessRunner(new ImageBundler(options.repoRoot, options.imageCacheDir ?? join(options.root, '.images')), faults);
     this.context = {
       region: options.region,

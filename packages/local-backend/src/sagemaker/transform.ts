@@ -127,10 +127,13 @@ function planOf(state: TransformJobState, server: ModelServer): TransformPlan {
     maxPayloadBytes: (state.MaxPayloadInMB || 6) * 1024 * 1024,
     csv: isCsv(input.ContentType),
     inputFilter: compileFilter(dp.InputFilter),
+    inputIsIdentity: (dp.InputFilter ?? '$').replace(/\s+/g, '') === '$',
     outputFilter: compileFilter(dp.OutputFilter),
     joinInput,
     reshapeOutput: joinInput || dp.OutputFilter !== '$',
     assembleLines: output.AssembleWith === 'Line',
+    // 0 asks the container (/execution-parameters); ours answers 1, as the local backend assumes.
+    concurrency: Math.max(1, state.MaxConcurrentTransforms ?? 1),
   };
 }
 
@@ -164,7 +167,11 @@ async function transformAll(ctx: SageMakerContext, state: TransformJobState, dir
     ...planOf(state, server),
     onAnswered: (n: number) => {
       ctx.progress('transform-progress', { job, records: n, total });
-      if (failAfter !== undefined && n >= failAfter) server.container.kill('SIGKILL');
+      if (failAfter !== undefined && n >= failAfter) {
+        server.container.kill('SIGKILL');
+        // Even when the last mini-batch was answered: the job fails once its server died, as on SageMaker.
+        throw new ModelServerError(`the model server stopped answering: it was killed after ${n} records`);
+      }
     },
   };
   let answered = 0;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalService, LocalServiceError } from '../service';
@@ -108,8 +109,9 @@ export class LocalSfn extends LocalService {
   private async write(state: ExecutionState, events?: LocalHistoryEvent[]): Promise<void> {
     await mkdir(this.dir(), { recursive: true });
     const path = this.file(state.executionArn);
-    await writeFile(`${path}.tmp`, JSON.stringify(state, null, 2));
-    await rename(`${path}.tmp`, path);
+    const staged = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(staged, JSON.stringify(state, null, 2));
+    await rename(staged, path);
     if (events) await writeFile(path.replace(/\.json$/, '.history.json'), JSON.stringify(events));
   }
 

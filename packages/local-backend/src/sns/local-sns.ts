@@ -54,8 +54,15 @@ type Output<T> = Omit<T, '$metadata'>;
  *   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'mlops-dev-notify' }));
  *   await sns.send(new PublishCommand({ TopicArn, Subject: 'Run finished', Message: '…' }));
  */
+/** Fault injection for reliability tests: `beforePublish` may throw (the publish then fails, nothing is delivered). */
+export interface SnsFaults {
+  beforePublish?(topicArn: string): void;
+}
+
 export class LocalSns extends LocalService {
   readonly serviceName = 'sns';
+  /** Hooks for reliability tests; replace at any time. */
+  faults: SnsFaults = {};
   readonly dir: string;
   private readonly region: string;
   private readonly accountId: string;
@@ -140,6 +147,7 @@ export class LocalSns extends LocalService {
 
   private async publish(input: PublishInput): Promise<Output<PublishResponse>> {
     validatePublish(input);
+    this.faults.beforePublish?.(input.TopicArn ?? '');
     const name = topicNameOf(input.TopicArn);
     if (!(await this.topicExists(name))) {
       if (!this.autoCreate) throw topicNotFound(input.TopicArn ?? '');

@@ -1,5 +1,6 @@
 import { Error as VEGA_ERROR, logger, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { FONT } from '../style';
 
 export type ChartSpec = TopLevelSpec;
 
@@ -14,7 +15,7 @@ export interface Chart {
 /** A spec whose title becomes the HTML caption (Vega measures text by estimate in Node, so long titles pad the SVG). */
 export type CaptionedSpec = ChartSpec & { title: { text: string; subtitle?: string } };
 
-export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+export { FONT };
 
 /** Series colours shared by every chart (and the page's legend chips). */
 export const MODEL_COLORS = { candidate: '#2563eb', champion: '#ea580c', baseline: '#9ca3af' } as const;

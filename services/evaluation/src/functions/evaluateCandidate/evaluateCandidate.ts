@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { CandidateSchema, ChampionSchema, InputError, JobRefSchema, layout, RunStateSchema, type EvaluationState, type RunState } from '@mlops/core';
 import { csvRecords, getJson, putJson, putText } from '@mlops/clients';
 import { baselineScores, chooseThreshold, decide, evaluateScores, type MetricsReport } from '@mlops/metrics';
-import { runConfig, type Deps } from '@mlops/lambda-kit';
+import { MetricUnit, runConfig, type Deps } from '@mlops/lambda-kit';
 
 export const EvaluateCandidateEvent = z.extend(RunStateSchema, {
   scoring: z.extend(JobRefSchema, {
@@ -111,6 +111,12 @@ export async function evaluateCandidate(state: EvaluateCandidateEvent, deps: Dep
     gate,
   });
   const metric = policy.nonInferiority.metric;
+  const qualityMetric = deps.metrics.singleMetric();
+  qualityMetric.addDimensions({ pipeline: state.pipeline });
+  if (candidate.metrics.roc_auc !== undefined) qualityMetric.addMetric('CandidateRocAuc', MetricUnit.NoUnit, candidate.metrics.roc_auc);
+  const gateMetric = deps.metrics.singleMetric();
+  gateMetric.addDimensions({ pipeline: state.pipeline, decision: gate.decision });
+  gateMetric.addMetric('GateDecisions', MetricUnit.Count, 1);
   logger.info('candidate evaluated', { decision: gate.decision, [metric]: candidate.metrics[metric] ?? null });
   return {
     decision: gate.decision,

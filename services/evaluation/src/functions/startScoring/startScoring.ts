@@ -18,7 +18,7 @@ import {
   s3Uri,
   type RunState,
 } from '@mlops/core';
-import { modelRequest, outputColumnCount, runConfig, transformRequest, type Deps } from '@mlops/lambda-kit';
+import { jobNetwork, modelRequest, outputColumnCount, runConfig, transformRequest, type Deps } from '@mlops/lambda-kit';
 
 export const StartScoringEvent = z.extend(RunStateSchema, { tuning: JobRefSchema });
 export type StartScoringEvent = z.infer<typeof StartScoringEvent>;
@@ -95,6 +95,7 @@ export async function startScoring(state: StartScoringEvent, deps: Deps) {
           modelDataUrl: c.modelDataUrl,
           roleArn,
           environment: { MODEL_VERSION: c.version, RUN_ID: state.runId, OPERATING_THRESHOLD: '0.5', TOP_K: '0' },
+          network: jobNetwork(config, env),
           state,
         }),
       ),

@@ -1,6 +1,6 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
-import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, NotFound } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNServiceException, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { RunInputSchema, UnsafePathError } from '@mlops/core';
 import {
@@ -13,7 +13,7 @@ import {
   testDeps,
   TEST_ENV,
 } from '@mlops/lambda-kit/testing';
-import { startPipeline, type StartPipelineEvent } from './startPipeline';
+import { startPipeline, StartPipelineEvent } from './startPipeline';
 
 const uploaded = (key: string, versionId = 'Wq3nZ0t5pX2l8cY1bK7sJd4uVf6rHm9a'): StartPipelineEvent => ({
   'detail-type': 'Object Created',
@@ -268,6 +268,56 @@ describe('startPipeline', () => {
     // Assess
     const [upload, manual] = started(t);
     expect(manual?.name).not.toBe(upload?.name);
+  });
+
+  it('runs a scheduled or decay request naming only the pipeline on its newest upload, once per requested time', async () => {
+    // Prepare
+    const t = await deployed();
+    t.mocks.s3.on(ListObjectsV2Command).resolves({
+      Contents: [
+        { Key: 'attrition/incoming/hr-2026-01.csv', LastModified: new Date('2026-01-31T08:00:00Z') },
+        { Key: 'attrition/incoming/hr-2026-02.csv', LastModified: new Date('2026-02-28T08:00:00Z') },
+        { Key: 'attrition/incoming/hr-2025-12.csv', LastModified: new Date('2025-12-31T08:00:00Z') },
+      ],
+    });
+    const request = { source: 'mlops', trigger: 'schedule', pipeline: 'attrition', time: '2026-03-02T03:00:00Z' } as const;
+
+    // Act
+    const first = await startPipeline({ ...request, detail: {} }, t.deps);
+    const again = await startPipeline({ ...request, detail: {} }, t.deps);
+    const nextWeek = await startPipeline({ ...request, time: '2026-03-09T03:00:00Z', detail: {} }, t.deps);
+
+    // Assess
+    expect(t.mocks.s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: DATA, Prefix: 'attrition/incoming/' });
+    const [a, b, c] = started(t).map((s) => RunInputSchema.parse(JSON.parse(s.input ?? 'null')));
+    expect(a?.dataset.key).toBe('attrition/incoming/hr-2026-02.csv');
+    expect(a?.trigger).toEqual({ type: 'schedule', at: '2026-03-02T03:00:00Z', detail: {} });
+    expect(started(t)[1]?.name).toBe(started(t)[0]?.name);
+    expect(started(t)[2]?.name).not.toBe(started(t)[0]?.name);
+    expect([b?.runId, c?.dataset.key]).toEqual([a?.runId, 'attrition/incoming/hr-2026-02.csv']);
+    expect([first.started, again.started, nextWeek.started]).toEqual([true, true, true]);
+  });
+
+  it('starts nothing for a pipeline with no upload yet, or a key of another pipeline', async () => {
+    // Prepare
+    const t = await deployed();
+    t.mocks.s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+
+    // Act
+    const empty = await startPipeline({ source: 'mlops', trigger: 'model-decay', pipeline: 'attrition', detail: {} }, t.deps);
+    const foreign = await startPipeline(
+      { source: 'mlops', trigger: 'manual', pipeline: 'churn', key: 'attrition/incoming/hr.csv', detail: {} },
+      t.deps,
+    );
+
+    // Assess
+    expect(empty).toEqual({ started: false, reason: 'nothing uploaded under attrition/incoming/ yet' });
+    expect(foreign).toEqual({ started: false, reason: 'key attrition/incoming/hr.csv does not belong to pipeline churn' });
+    expect(started(t)).toEqual([]);
+  });
+
+  it('rejects a requested run that names neither a key nor a pipeline', () => {
+    expect(StartPipelineEvent.safeParse({ source: 'mlops', trigger: 'manual' }).success).toBe(false);
   });
 
   it.each(['attrition', LONG_PIPELINE, 'a'])(

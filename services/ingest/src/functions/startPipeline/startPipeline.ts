@@ -1,7 +1,7 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import { executionName, layout, newRunId, shortHash, UnsafePathError, type RunInput, type Trigger } from '@mlops/core';
-import { getJsonIfExists, headObject } from '@mlops/clients';
+import { getJsonIfExists, headObject, listObjects } from '@mlops/clients';
 import type { Deps } from '@mlops/lambda-kit';
 
 /** EventBridge "Object Created" from S3 (the retrain-by-upload path). */
@@ -15,15 +15,25 @@ const S3ObjectCreated = z.object({
   }),
 });
 
-/** A run asked for by a person, a schedule or the decay monitor, for an object already in the data bucket. */
-const RequestedRun = z.object({
-  source: z.literal('mlops'),
-  trigger: z.enum(['manual', 'schedule', 'model-decay']),
-  time: z.optional(z.string()),
-  bucket: z.optional(z.string()),
-  key: z.string().check(z.minLength(1), z.maxLength(1024)),
-  detail: z._default(z.record(z.string(), z.unknown()), {}),
-});
+/**
+ * A run asked for by a person, a schedule or the decay monitor, for an object already in the data bucket: the
+ * object `key`, or a `pipeline` whose newest upload under `<pipeline>/incoming/` is used (see latestUpload).
+ */
+const RequestedRun = z
+  .object({
+    source: z.literal('mlops'),
+    trigger: z.enum(['manual', 'schedule', 'model-decay']),
+    time: z.optional(z.string()),
+    bucket: z.optional(z.string()),
+    key: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
+    pipeline: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,30}$/))),
+    detail: z._default(z.record(z.string(), z.unknown()), {}),
+  })
+  .check(
+    z.refine((e) => e.key !== undefined || e.pipeline !== undefined, {
+      message: 'a requested run names the dataset `key` or the `pipeline` (its newest upload is used)',
+    }),
+  );
 
 export const StartPipelineEvent = z.union([S3ObjectCreated, RequestedRun]);
 export type StartPipelineEvent = z.infer<typeof StartPipelineEvent>;
@@ -47,16 +57,43 @@ export function pipelineOfKey(key: string): string | undefined {
 }
 
 /**
+ * The newest object under `<pipeline>/incoming/` (by LastModified, then key): the dataset a schedule or the decay
+ * monitor retrains on. The newest upload, not the last accepted one: retraining on the published model's own data
+ * would rebuild the same model, while the newest upload carries the most recent behaviour.
+ */
+export async function latestUpload(deps: Deps, bucket: string, pipeline: string): Promise<string | undefined> {
+  const objects = await listObjects(deps.clients.s3, bucket, `${pipeline}/incoming/`);
+  const time = (o: { lastModified?: Date }) => o.lastModified?.getTime() ?? 0;
+  const sorted = objects.filter((o) => !o.key.endsWith('/')).sort((a, b) => time(b) - time(a) || b.key.localeCompare(a.key));
+  return sorted[0]?.key;
+}
+
+/** The object a run is for: the uploaded one, the requested key, or the requested pipeline's newest upload. */
+async function datasetOf(event: StartPipelineEvent, deps: Deps): Promise<{ bucket: string; key: string; pipeline: string } | { reason: string }> {
+  if ('detail-type' in event) {
+    const pipeline = pipelineOfKey(event.detail.object.key);
+    if (pipeline === undefined) return { reason: `key ${event.detail.object.key} is not under <pipeline>/incoming/` };
+    return { bucket: event.detail.bucket.name, key: event.detail.object.key, pipeline };
+  }
+  const bucket = event.bucket ?? deps.env.need('DATA_BUCKET');
+  const key = event.key ?? (await latestUpload(deps, bucket, event.pipeline as string));
+  if (key === undefined) return { reason: `nothing uploaded under ${event.pipeline}/incoming/ yet` };
+  const pipeline = pipelineOfKey(key);
+  if (pipeline === undefined) return { reason: `key ${key} is not under <pipeline>/incoming/` };
+  if (event.pipeline !== undefined && event.pipeline !== pipeline) return { reason: `key ${key} does not belong to pipeline ${event.pipeline}` };
+  return { bucket, key, pipeline };
+}
+
+/**
  * Start one pipeline execution for one object version. The execution name and run id derive from the object
  * version, so a duplicate delivery of the same event starts nothing new.
  */
 export async function startPipeline(event: StartPipelineEvent, deps: Deps): Promise<StartPipelineResult> {
   const { clients, env, logger } = deps;
   const fromS3 = 'detail-type' in event;
-  const bucket = fromS3 ? event.detail.bucket.name : (event.bucket ?? env.need('DATA_BUCKET'));
-  const key = fromS3 ? event.detail.object.key : event.key;
-  const pipeline = pipelineOfKey(key);
-  if (pipeline === undefined) return { started: false, reason: `key ${key} is not under <pipeline>/incoming/` };
+  const dataset = await datasetOf(event, deps);
+  if ('reason' in dataset) return { started: false, reason: dataset.reason };
+  const { bucket, key, pipeline } = dataset;
 
   const config = await getJsonIfExists(clients.s3, env.need('ARTIFACTS_BUCKET'), layout.pipelineConfig(pipeline));
   if (config === undefined) {

@@ -31,7 +31,7 @@ async function finalize(options: { manualApproval: boolean; approval?: FinalizeP
     state,
     { ...config, evaluation: { ...config.evaluation, manualApproval: options.manualApproval } },
     {
-      [`s3://${ARTIFACTS}/runs/attrition/${base.runId}/prepared/summary.json`]: { scoreRows: 1 },
+      [`s3://${ARTIFACTS}/runs/attrition/${base.runId}/prepared/summary.json`]: { scoreRows: 1, featureColumns: ['OverTime'] },
       [`s3://${ARTIFACTS}/${prefix}score.csv.out`]: '1001,0.73,1,4,r,OverTime,0.8\n',
     },
   );

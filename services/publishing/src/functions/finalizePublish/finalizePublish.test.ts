@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CrawlerRunningException, GlueServiceException, StartCrawlerCommand } from '@aws-sdk/client-glue';
 import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { text } from 'node:stream/consumers';
+import type { Readable } from 'node:stream';
 import { InputError } from '@mlops/core';
 import {
   ARTIFACTS,
@@ -35,7 +37,7 @@ async function finalize(options: {
 }) {
   const t = testDeps({ env: options.env, now: new Date('2026-03-02T11:45:00.000Z') });
   const base = runState();
-  const prefix = `predictions/pipeline=attrition/run=${base.runId}/`;
+  const prefix = `runs/attrition/${base.runId}/publishing/transform/`;
   const state: FinalizePublishEvent = {
     ...base,
     registration: {
@@ -56,7 +58,7 @@ async function finalize(options: {
       rows: { train: 1029, validation: 220, test: 221 },
       positives: { train: 166, validation: 35, test: 36 },
       scoreRows: options.scoreRows,
-      featureColumns: ['Age', 'OverTime'],
+      featureColumns: ['Age', 'OverTime', 'JobLevel', 'Department'],
     },
   };
   for (const [name, body] of Object.entries(options.files)) objects[`s3://${ARTIFACTS}/${prefix}${name}`] = body;
@@ -67,11 +69,19 @@ async function finalize(options: {
     Contents: keys.map((Key) => ({ Key, Size: options.files[Key.slice(prefix.length)]?.length ?? 0 })),
     IsTruncated: false,
   });
+  // Like S3, read the streamed body of every PutObject (a Readable of the transform outputs behind a header).
+  const bodies = new Map<string, string>();
+  t.mocks.s3.on(PutObjectCommand).callsFake(async (input: { Key: string; Body: unknown; ContentLength?: number }) => {
+    const body = typeof input.Body === 'string' ? input.Body : await text(input.Body as Readable);
+    if (input.ContentLength !== undefined) expect(Buffer.byteLength(body)).toBe(input.ContentLength);
+    bodies.set(input.Key, body);
+    return {};
+  });
   const pointer = () => {
     const text = writtenObjects(t.mocks.s3).get(`s3://${ARTIFACTS}/predictions/pipeline=attrition/latest.json`);
     return text === undefined ? undefined : JSON.parse(text);
   };
-  return { ...t, state, prefix, pointer };
+  return { ...t, state, prefix, pointer, bodies };
 }
 
 describe('finalizePublish', () => {
@@ -92,6 +102,9 @@ describe('finalizePublish', () => {
       `GetObjectCommand runs/attrition/${state.runId}/prepared/summary.json`,
       `ListObjectsV2Command ${state.publishing.outputPrefix}`,
       `GetObjectCommand ${state.publishing.outputPrefix}score.csv.out`,
+      `PutObjectCommand predictions/pipeline=attrition/run=${state.runId}/predictions.csv`,
+      `GetObjectCommand ${state.publishing.outputPrefix}score.csv.out`,
+      'GetObjectCommand predictions/pipeline=attrition/latest.json',
       'PutObjectCommand predictions/pipeline=attrition/latest.json',
       `GetObjectCommand runs/attrition/${state.runId}/prepared/profile.json`,
       `UpdateModelPackageCommand ${PACKAGE}`,
@@ -101,10 +114,11 @@ describe('finalizePublish', () => {
 
   it('points `latest` at this run with its files, rows and model version, and approves the package', async () => {
     // Prepare
-    const { deps, mocks, state, prefix, pointer } = await finalize({
+    const { deps, mocks, state, pointer } = await finalize({
       scoreRows: 5,
       files: { 'score.csv.out': predictions(5) },
     });
+    const prefix = `predictions/pipeline=attrition/run=${state.runId}/`;
 
     // Act
     const result = await finalizePublish(state, deps);
@@ -114,7 +128,7 @@ describe('finalizePublish', () => {
       runId: state.runId,
       pipeline: 'attrition',
       prefix,
-      files: [`${prefix}score.csv.out`],
+      files: [`${prefix}predictions.csv`],
       rows: 5,
       modelVersion: 4,
       modelPackageArn: PACKAGE,
@@ -140,14 +154,47 @@ describe('finalizePublish', () => {
       'part-1.csv.out': predictions(4, 3, false),
       'manifest.json': '{"files":2}\n',
     };
-    const { deps, state, pointer, prefix } = await finalize({ scoreRows: 7, files });
+    const { deps, state, pointer, bodies } = await finalize({ scoreRows: 7, files });
+    const published = `predictions/pipeline=attrition/run=${state.runId}/predictions.csv`;
 
     // Act
     const result = await finalizePublish(state, deps);
 
     // Assess
     expect(result.rows).toBe(7);
-    expect(pointer()?.files).toEqual([`${prefix}part-0.csv.out`, `${prefix}part-1.csv.out`]);
+    expect(pointer()?.files).toEqual([published]);
+    const lines = (bodies.get(published) ?? '').split('\n');
+    expect(lines).toHaveLength(1 + 7 + 1);
+    expect(lines.slice(1, 8)).toEqual(predictions(7).trim().split('\n'));
+    expect(lines[8]).toBe('');
+  });
+
+  it('publishes one predictions.csv with a header row naming the row key and every column', async () => {
+    // Prepare
+    const { deps, state, bodies } = await finalize({ scoreRows: 2, files: { 'score.csv.out': predictions(2) } });
+
+    // Act
+    await finalizePublish(state, deps);
+
+    // Assess
+    const body = bodies.get(`predictions/pipeline=attrition/run=${state.runId}/predictions.csv`);
+    expect(body).toBe(
+      'EmployeeNumber,probability,label,model_version,run_id,driver_1,contribution_1,driver_2,contribution_2,driver_3,contribution_3\n' +
+        predictions(2),
+    );
+  });
+
+  it('refuses predictions whose column count does not match the header, before `latest` moves', async () => {
+    // Prepare
+    const { deps, mocks, state, pointer } = await finalize({ scoreRows: 1, files: { 'score.csv.out': '1001,0.5,1,4,r,Age,0.1\n' } });
+
+    // Act
+    const result = finalizePublish(state, deps);
+
+    // Assess
+    await expect(result).rejects.toThrow('7 columns per prediction, expected 11');
+    expect(pointer()).toBeUndefined();
+    expect(mocks.sagemaker).not.toHaveReceivedCommand(UpdateModelPackageCommand);
   });
 
   it.each([

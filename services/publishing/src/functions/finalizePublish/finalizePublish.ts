@@ -2,8 +2,12 @@ import { StartCrawlerCommand } from '@aws-sdk/client-glue';
 import { UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import * as z from 'zod/mini';
 import { InputError, layout, RegistrationStateSchema, RunStateSchema, type RunState } from '@mlops/core';
-import { countObjectLines, getJson, getJsonIfExists, listObjects, putJson } from '@mlops/clients';
-import { runConfig, type Deps } from '@mlops/lambda-kit';
+import { getJson, getJsonIfExists, listObjects, putJson } from '@mlops/clients';
+import { MetricUnit, runConfig, type Deps } from '@mlops/lambda-kit';
+import { predictionsHeader } from '@mlops/report/dashboard/aggregate';
+import { predictionsFileKey, type PreparedSummary } from '../../lib/published';
+import { withLatestSwitched } from '../../lib/latest';
+import { fieldCount, scanObject, writeConcatenated } from './concat';
 
 export const FinalizePublishEvent = z.extend(RunStateSchema, {
   registration: RegistrationStateSchema,
@@ -38,8 +42,9 @@ async function startCrawler(deps: Deps): Promise<string | null> {
 }
 
 /**
- * Publish atomically: check the whole transform output is there (one prediction per scoring row), then switch the
- * `latest` pointer, then approve the model package (the champion moves last). Finally start the crawler.
+ * Publish atomically: check the whole transform output is there (one prediction per scoring row), write it with a
+ * header row as the run's `predictions.csv` (the only file of its Athena partition), then switch the `latest`
+ * pointer, then approve the model package (the champion moves last). Finally start the crawler.
  */
 export async function finalizePublish(state: FinalizePublishEvent, deps: Deps) {
   const { clients, env, logger, now } = deps;
@@ -48,38 +53,54 @@ export async function finalizePublish(state: FinalizePublishEvent, deps: Deps) {
     throw new InputError(`run ${state.runId} needs a person's approval before publishing, and has none`);
   }
   const artifacts = env.need('ARTIFACTS_BUCKET');
-  const summary = await getJson<{ scoreRows: number }>(clients.s3, artifacts, `${layout.prepared(state.pipeline, state.runId)}summary.json`);
+  const summary = await getJson<PreparedSummary>(clients.s3, artifacts, `${layout.prepared(state.pipeline, state.runId)}summary.json`);
   const files = await listObjects(clients.s3, artifacts, state.publishing.outputPrefix);
   const outputs = files.filter((f) => f.key.endsWith('.out'));
   if (outputs.length === 0) throw new InputError(`no predictions under ${state.publishing.outputPrefix}`);
-  let rows = 0;
-  for (const file of outputs) rows += await countObjectLines(clients.s3, artifacts, file.key);
+  const scanned = [];
+  for (const file of outputs) scanned.push(await scanObject(clients.s3, artifacts, file));
+  const rows = scanned.reduce((sum, f) => sum + f.lines, 0);
   if (rows !== summary.scoreRows) {
     throw new InputError(`predictions hold ${rows} rows but the scoring data has ${summary.scoreRows}: not publishing a partial run`);
   }
+  // Readable columns for people, Athena and the dashboard: the container writes min(K, features) pairs.
+  const header = predictionsHeader(config.dataset.rowKey, Math.min(config.publish.topContributions, summary.featureColumns?.length ?? Infinity));
+  const first = scanned.find((f) => f.firstLine !== '');
+  if (first && fieldCount(first.firstLine) !== header.length) {
+    throw new InputError(`${first.key}: ${fieldCount(first.firstLine)} columns per prediction, expected ${header.length} (${header.join(',')})`);
+  }
+  const predictionsKey = predictionsFileKey(state.pipeline, state.runId);
+  await writeConcatenated(clients.s3, artifacts, predictionsKey, `${header.join(',')}\n`, scanned);
 
   const pointer: LatestPointer = {
     runId: state.runId,
     pipeline: state.pipeline,
-    prefix: state.publishing.outputPrefix,
-    files: outputs.map((f) => f.key),
+    prefix: layout.predictions(state.pipeline, state.runId),
+    files: [predictionsKey],
     rows,
     modelVersion: state.registration.version,
     modelPackageArn: state.registration.modelPackageArn,
     publishedAt: now().toISOString(),
   };
-  await putJson(clients.s3, artifacts, layout.latestPredictions(state.pipeline), pointer);
-  // The published dataset becomes the drift baseline of the next run (StartTuning compares against it).
-  const profile = await getJsonIfExists(clients.s3, artifacts, `${layout.prepared(state.pipeline, state.runId)}profile.json`);
-  if (profile !== undefined) await putJson(clients.s3, artifacts, layout.acceptedProfile(state.pipeline), profile);
-  await clients.sagemaker.send(
-    new UpdateModelPackageCommand({
-      ModelPackageArn: state.registration.modelPackageArn,
-      ModelApprovalStatus: 'Approved',
-      ApprovalDescription: `published by run ${state.runId}${state.approval ? `, approved by ${state.approval.decidedBy}` : ''}`,
-    }),
-  );
+  // Two runs publishing at once: `latest` (and the drift baseline) follow the newer model version, whichever finishes
+  // last. Should the baseline or the approval fail, `latest` goes back to what it was: a failed run moves nothing.
+  await withLatestSwitched(clients.s3, artifacts, layout.latestPredictions(state.pipeline), pointer, async (switched) => {
+    if (!switched) logger.warn('a newer model is already published: latest stays on it', { runId: state.runId });
+    // The published dataset becomes the drift baseline of the next run (StartTuning compares against it).
+    const profile = switched ? await getJsonIfExists(clients.s3, artifacts, `${layout.prepared(state.pipeline, state.runId)}profile.json`) : undefined;
+    if (profile !== undefined) await putJson(clients.s3, artifacts, layout.acceptedProfile(state.pipeline), profile);
+    await clients.sagemaker.send(
+      new UpdateModelPackageCommand({
+        ModelPackageArn: state.registration.modelPackageArn,
+        ModelApprovalStatus: 'Approved',
+        ApprovalDescription: `published by run ${state.runId}${state.approval ? `, approved by ${state.approval.decidedBy}` : ''}`,
+      }),
+    );
+  });
   const crawler = await startCrawler(deps);
+  const scoredMetric = deps.metrics.singleMetric();
+  scoredMetric.addDimensions({ pipeline: state.pipeline });
+  scoredMetric.addMetric('RowsScored', MetricUnit.Count, rows);
   logger.info('published', { runId: state.runId, rows, crawler });
   return { latestKey: layout.latestPredictions(state.pipeline), prefix: pointer.prefix, files: pointer.files, rows, crawler };
 }

@@ -13,6 +13,7 @@ import {
   TEST_ENV,
   TRAINER_IMAGE,
 } from '@mlops/lambda-kit/testing';
+import { ScoringDataError } from '../../lib/published';
 import { startPublishing, type StartPublishingEvent } from './startPublishing';
 
 const CANDIDATE_IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mlops-trainer@sha256:63dd53e6';
@@ -21,7 +22,16 @@ const MODEL_DATA =
 const KMS = 'arn:aws:kms:eu-west-1:123456789012:key/0f3c2a9e-5b7d-4e1f-9a8b-6c4d2e0f1a3b';
 
 async function publish(
-  options: { pipeline?: string; image?: string | null; env?: Record<string, string | undefined>; runId?: string } = {},
+  options: {
+    pipeline?: string;
+    image?: string | null;
+    env?: Record<string, string | undefined>;
+    runId?: string;
+    /** `summary.json` as prepare wrote it. */
+    summary?: { scoreRows: number; featureColumns: string[] };
+    /** `score-problem.json`, when prepare found the scoring file unusable. */
+    problem?: object;
+  } = {},
 ) {
   const t = testDeps({ env: options.env });
   const base = runState({ pipeline: options.pipeline, runId: options.runId });
@@ -47,7 +57,11 @@ async function publish(
       approvalStatus: 'PendingManualApproval',
     },
   };
-  serveRunConfig(t.mocks.s3, state, await sampleConfig('attrition', options.pipeline));
+  const prepared = `s3://${ARTIFACTS}/runs/${base.pipeline}/${base.runId}/prepared/`;
+  serveRunConfig(t.mocks.s3, state, await sampleConfig('attrition', options.pipeline), {
+    [`${prepared}summary.json`]: options.summary ?? { scoreRows: 250, featureColumns: ['Age', 'OverTime', 'JobLevel', 'Department'] },
+    ...(options.problem ? { [`${prepared}score-problem.json`]: options.problem } : {}),
+  });
   const model = () => t.mocks.sagemaker.commandCalls(CreateModelCommand)[0]!.args[0].input;
   const transform = () => t.mocks.sagemaker.commandCalls(CreateTransformJobCommand)[0]!.args[0].input;
   return { ...t, state, model, transform };
@@ -64,6 +78,8 @@ describe('startPublishing', () => {
     // Assess
     expect(sent().map((c) => c.command)).toEqual([
       'GetObjectCommand',
+      'GetObjectCommand',
+      'GetObjectCommand',
       'CreateModelCommand',
       'CreateTransformJobCommand',
     ]);
@@ -75,7 +91,7 @@ describe('startPublishing', () => {
       attempt: 0,
       waitSeconds: POLLING.transform.base,
       modelName: model().ModelName,
-      outputPrefix: `predictions/pipeline=attrition/run=${state.runId}/`,
+      outputPrefix: `runs/attrition/${state.runId}/publishing/transform/`,
     });
   });
 
@@ -110,7 +126,7 @@ describe('startPublishing', () => {
     expect(model().PrimaryContainer?.Image).toBe(TRAINER_IMAGE);
   });
 
-  it("scores the prepared scoring file into the run's own predictions partition, keyed by row", async () => {
+  it("scores the prepared scoring file into the run's staging prefix (never under predictions/), keyed by row", async () => {
     // Prepare
     const { deps, state, transform } = await publish();
 
@@ -130,7 +146,7 @@ describe('startPublishing', () => {
         SplitType: 'Line',
       },
       TransformOutput: {
-        S3OutputPath: `s3://${ARTIFACTS}/predictions/pipeline=attrition/run=${state.runId}/`,
+        S3OutputPath: `s3://${ARTIFACTS}/runs/attrition/${state.runId}/publishing/transform/`,
         Accept: 'text/csv',
         AssembleWith: 'Line',
       },
@@ -177,4 +193,40 @@ describe('startPublishing', () => {
       expect(other.transform().TransformJobName).not.toBe(names[1]);
     },
   );
+  it('keeps only the contribution pairs the container writes when K exceeds the features', async () => {
+    // Prepare
+    const { deps, state, transform } = await publish({ summary: { scoreRows: 3, featureColumns: ['Age', 'OverTime'] } });
+
+    // Act
+    await startPublishing(state, deps);
+
+    // Assess: key + 4 fixed columns + 2 pairs (K = 3 in the config)
+    expect(transform().DataProcessing?.OutputFilter).toBe('$[0,-8:]');
+  });
+
+  it('fails with a ScoringDataError naming the columns and the file when prepare found the scoring file unusable', async () => {
+    // Prepare
+    const scoreData = { bucket: 'mlops-dev-data', key: 'attrition/score/current.csv', versionId: 'v1', etag: '"e"' };
+    const { deps, mocks, state } = await publish({
+      problem: { file: 'current.csv', missingColumns: ['Age'], message: 'scoring file current.csv lacks required column Age' },
+    });
+    state.run.scoreData = scoreData as never;
+
+    // Act
+    const result = startPublishing(state, deps);
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(ScoringDataError);
+    await expect(result).rejects.toThrow(
+      'scoring file current.csv lacks required column Age (s3://mlops-dev-data/attrition/score/current.csv): nothing published, `latest` unchanged',
+    );
+    expect(mocks.sagemaker).not.toHaveReceivedCommand(CreateModelCommand);
+    expect(mocks.sagemaker).not.toHaveReceivedCommand(CreateTransformJobCommand);
+  });
+
+  it('fails with a ScoringDataError when the scoring data holds no rows', async () => {
+    const { deps, mocks, state } = await publish({ summary: { scoreRows: 0, featureColumns: ['Age'] } });
+    await expect(startPublishing(state, deps)).rejects.toThrow('the scoring data (the dataset itself) holds no rows');
+    expect(mocks.sagemaker).not.toHaveReceivedCommand(CreateModelCommand);
+  });
 });

@@ -7,7 +7,7 @@ import {
   DescribeTransformJobCommand,
   type DescribeHyperParameterTuningJobCommandOutput,
 } from '@aws-sdk/client-sagemaker';
-import { JobFailedError, POLLING, type JobKind, type JobRef } from '@mlops/core';
+import { JobFailedError, nextWait, POLLING, type JobKind, type JobRef } from '@mlops/core';
 import { testDeps } from '@mlops/lambda-kit/testing';
 import { checkJob } from './checkJob';
 
@@ -48,7 +48,7 @@ describe('checkJob', () => {
       names: [PREP],
       status: 'InProgress',
       attempt: 1,
-      waitSeconds: 2 * POLLING.processing.base,
+      waitSeconds: nextWait(1, POLLING.processing),
     });
   });
 
@@ -73,7 +73,8 @@ describe('checkJob', () => {
 
       // Assess
       const { base, cap } = POLLING[kind];
-      expect(waits[0]).toBe(Math.min(cap, 2 * base));
+      expect(waits[0]).toBe(Math.min(cap, nextWait(1, POLLING[kind])));
+      expect(waits[0]).toBeGreaterThan(base);
       waits.slice(1).forEach((wait, i) => expect(wait).toBeGreaterThanOrEqual(waits[i] as number));
       expect(Math.max(...waits)).toBe(cap);
       expect(waits.at(-1)).toBe(cap);

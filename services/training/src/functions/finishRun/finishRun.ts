@@ -3,7 +3,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import * as z from 'zod/mini';
 import { ErrorInfoSchema, layout, RunInputSchema } from '@mlops/core';
 import { getJsonIfExists, putJson } from '@mlops/clients';
-import type { Deps } from '@mlops/lambda-kit';
+import { MetricUnit, type Deps } from '@mlops/lambda-kit';
 import { executionHistory, stageTimings } from './history';
 
 export const FinishRunEvent = z.object({
@@ -51,6 +51,39 @@ function message(record: Record<string, unknown>, outcome: string): string {
   return lines.join('\n');
 }
 
+async function notify(deps: Deps, record: Record<string, unknown>, outcome: string, recordError: Error | undefined): Promise<void> {
+  const topic = deps.env.get('NOTIFY_TOPIC_ARN');
+  if (!topic) return;
+  const pipeline = record.pipeline as string;
+  const text = message(record, outcome);
+  await deps.clients.sns.send(
+    new PublishCommand({
+      TopicArn: topic,
+      Subject: `[${deps.env.project}/${deps.env.stage}] ${pipeline} ${outcome}`.slice(0, 100),
+      Message: recordError ? `${text}\nThe run record could not be written: ${recordError.name}: ${recordError.message}` : text,
+      MessageAttributes: {
+        pipeline: { DataType: 'String', StringValue: pipeline },
+        outcome: { DataType: 'String', StringValue: outcome },
+      },
+    }),
+  );
+}
+
+/**
+ * Neither failure loses the other: a rejected record write is still notified (then fails the task), and a failed
+ * notification is written into the record without turning the run's outcome into a failure.
+ */
+async function storeAndNotify(deps: Deps, bucket: string, key: string, record: Record<string, unknown>, outcome: string): Promise<void> {
+  const stored = await putJson(deps.clients.s3, bucket, key, record).then(() => undefined, (error: Error) => error);
+  const notified = await notify(deps, record, outcome, stored).then(() => undefined, (error: Error) => error);
+  if (stored) throw stored;
+  if (notified) {
+    const error = `${notified.name}: ${notified.message}`;
+    deps.logger.error('run notification failed', { runId: record.runId as string, error });
+    await putJson(deps.clients.s3, bucket, key, { ...record, notification: { status: 'failed', error } });
+  }
+}
+
 /**
  * Close a run whatever its outcome: assemble the run record (lineage, per-state timings from the execution history,
  * tuning trials, evaluation, registration, predictions, failure state and cause), store it, and notify.
@@ -87,20 +120,16 @@ export async function finishRun(event: FinishRunEvent, deps: Deps) {
     predictions: state.published ?? null,
     error: state.error ? { state: history.failedState, error: state.error.Error, cause: state.error.Cause ?? null } : null,
   };
-  await putJson(clients.s3, artifacts, recordKey, record);
-  const topic = env.get('NOTIFY_TOPIC_ARN');
-  if (topic) {
-    await clients.sns.send(
-      new PublishCommand({
-        TopicArn: topic,
-        Subject: `[${env.project}/${env.stage}] ${state.pipeline} ${outcome}`.slice(0, 100),
-        Message: message(record, outcome),
-        MessageAttributes: {
-          pipeline: { DataType: 'String', StringValue: state.pipeline },
-          outcome: { DataType: 'String', StringValue: outcome },
-        },
-      }),
-    );
+  await storeAndNotify(deps, artifacts, recordKey, record, outcome);
+  // CloudWatch (dashboard `<project>-<stage>-pipeline`): runs by outcome, run and per-state durations.
+  const runMetric = deps.metrics.singleMetric();
+  runMetric.addDimensions({ pipeline: state.pipeline, outcome });
+  runMetric.addMetric('PipelineRuns', MetricUnit.Count, 1);
+  runMetric.addMetric('RunDuration', MetricUnit.Seconds, (finishedAt.getTime() - new Date(startedAt).getTime()) / 1000);
+  for (const timing of history.stages) {
+    const stageMetric = deps.metrics.singleMetric();
+    stageMetric.addDimensions({ pipeline: state.pipeline, stage: timing.name });
+    stageMetric.addMetric('StageDuration', MetricUnit.Seconds, timing.durationMs / 1000);
   }
   logger.info('run finished', { runId: state.runId, outcome });
   return { status: outcome, recordKey };

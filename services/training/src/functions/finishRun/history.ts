@@ -9,6 +9,8 @@ export interface StageTiming {
   durationMs: number;
   /** How many times the state was entered (polling loops enter the same state repeatedly). */
   entries: number;
+  /** Failed attempts that the state's Retry ran again (its status is that of the last attempt). */
+  retries: number;
 }
 
 /** Every event of an execution, all pages. */
@@ -29,15 +31,18 @@ interface Timeline {
   current: string | null;
   failedState: string | null;
   transitions: number;
+  /** The state whose last attempt failed and has not been retried yet. */
+  pendingFailure: string | null;
 }
 
 function entered(t: Timeline, name: string, type: string, at: number): void {
   t.transitions++;
   t.current = name;
+  t.pendingFailure = null;
   t.open.set(name, at);
   const stage = t.stages.get(name);
   if (stage) stage.entries++;
-  else t.stages.set(name, { name, type, status: 'succeeded', startedAt: new Date(at).toISOString(), durationMs: 0, entries: 1 });
+  else t.stages.set(name, { name, type, status: 'succeeded', startedAt: new Date(at).toISOString(), durationMs: 0, entries: 1, retries: 0 });
 }
 
 function exited(t: Timeline, name: string, at: number): void {
@@ -50,19 +55,37 @@ function failed(t: Timeline): void {
   const stage = t.stages.get(t.current);
   if (stage) stage.status = 'failed';
   t.failedState = t.current;
+  t.pendingFailure = t.current;
+}
+
+/**
+ * A new attempt of the current state (TaskScheduled, LambdaFunctionScheduled, ActivityScheduled): after a failure it
+ * is Retry at work, so the failure is not the state's outcome. The first attempt's event finds no pending failure.
+ */
+function scheduled(t: Timeline): void {
+  if (t.pendingFailure === null || t.pendingFailure !== t.current) return;
+  const stage = t.stages.get(t.current);
+  if (stage) {
+    stage.status = 'succeeded';
+    stage.retries++;
+  }
+  if (t.failedState === t.current) t.failedState = null;
+  t.pendingFailure = null;
 }
 
 /**
  * Per-state timings from an execution history: each state's total time across its entries, in the order first
- * entered, and the name of the state where the execution failed (if any).
+ * entered, and the name of the state where the execution failed (if any). A state that failed and then succeeded
+ * on Retry counts as succeeded, with its `retries`.
  */
 export function stageTimings(events: HistoryEvent[]): { stages: StageTiming[]; failedState: string | null; transitions: number } {
-  const t: Timeline = { stages: new Map(), open: new Map(), current: null, failedState: null, transitions: 0 };
+  const t: Timeline = { stages: new Map(), open: new Map(), current: null, failedState: null, transitions: 0, pendingFailure: null };
   for (const event of events) {
     const at = event.timestamp ? new Date(event.timestamp).getTime() : 0;
     const type = event.type ?? '';
     if (type.endsWith('StateEntered')) entered(t, event.stateEnteredEventDetails?.name ?? '?', type.replace('StateEntered', ''), at);
     else if (type.endsWith('StateExited')) exited(t, event.stateExitedEventDetails?.name ?? '?', at);
+    else if (type.endsWith('Scheduled')) scheduled(t);
     else if ((type.endsWith('Failed') || type.endsWith('TimedOut')) && type !== 'ExecutionFailed') failed(t);
   }
   return { stages: [...t.stages.values()], failedState: t.failedState, transitions: t.transitions };

@@ -1,15 +1,18 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
-import { CopyObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { BudgetExceededError, ConfigError, estimateRunCost, RunInfoSchema, type RunInput } from '@mlops/core';
-import { ARTIFACTS, DATA, sampleConfig, serveObjects, testDeps, writtenObjects } from '@mlops/lambda-kit/testing';
-import { startRun } from './startRun';
+import { ARTIFACTS, DATA, s3Body, sampleConfig, serveObjects, testDeps, writtenObjects } from '@mlops/lambda-kit/testing';
+import { estimateRows, startRun } from './startRun';
 
 const RUN_ID = '20260302T093000Z-3fa9c1';
 /** SHA-256 of the dataset bytes, as S3 reports a copy's full-object checksum (base64) and as the record keeps it (hex). */
 const SHA256_HEX = 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9';
 const SHA256_BASE64 = Buffer.from(SHA256_HEX, 'hex').toString('base64');
 const CONFIG_KEY = `s3://${ARTIFACTS}/pipelines/attrition/config.json`;
+const FROZEN_KEY = `s3://${ARTIFACTS}/runs/attrition/${RUN_ID}/input/hr 2026-03.csv`;
+/** The frozen copy: a header and three rows. */
+const FROZEN_CSV = 'EmployeeNumber,Age,Attrition\n1,41,Yes\n2,49,No\n3,37,Yes\n';
 
 const input = (dataset: Partial<RunInput['dataset']> = {}): RunInput => ({
   runId: RUN_ID,
@@ -31,7 +34,7 @@ const input = (dataset: Partial<RunInput['dataset']> = {}): RunInput => ({
 async function deployed(overrides: Record<string, unknown> = {}) {
   const t = testDeps({ now: new Date('2026-03-02T09:30:01.000Z') });
   const config = { ...(await sampleConfig()), ...overrides };
-  serveObjects(t.mocks.s3, { [CONFIG_KEY]: config });
+  serveObjects(t.mocks.s3, { [CONFIG_KEY]: config, [FROZEN_KEY]: FROZEN_CSV });
   t.mocks.s3.on(ListObjectsV2Command).resolves({ Contents: [] });
   t.mocks.s3.on(CopyObjectCommand).resolves({
     CopyObjectResult: { ETag: '"9b2cf535"', ChecksumSHA256: SHA256_BASE64, ChecksumType: 'FULL_OBJECT' },
@@ -53,6 +56,7 @@ describe('startRun', () => {
       `PutObjectCommand runs/attrition/${RUN_ID}/config/pipeline.json`,
       `CopyObjectCommand runs/attrition/${RUN_ID}/input/hr 2026-03.csv`,
       'ListObjectsV2Command attrition/score/',
+      `GetObjectCommand runs/attrition/${RUN_ID}/input/hr 2026-03.csv`,
       `PutObjectCommand runs/attrition/${RUN_ID}/record.json`,
     ]);
   });
@@ -131,8 +135,9 @@ describe('startRun', () => {
       configKey: `runs/attrition/${RUN_ID}/config/pipeline.json`,
       recordKey: `runs/attrition/${RUN_ID}/record.json`,
       scoreData: null,
-      estimatedCostUsd: estimateRunCost(config).totalUsd,
+      estimatedCostUsd: estimateRunCost(config, { rows: 3 }).totalUsd,
       startedAt: '2026-03-02T09:30:01.000Z',
+      publishMode: 'batch',
     });
     expect(run.estimatedCostUsd).toBeGreaterThan(0);
   });
@@ -180,20 +185,20 @@ describe('startRun', () => {
 
   it('raises BudgetExceededError when the estimate is over budget, after recording the run and its estimate', async () => {
     // Prepare
-    const { deps, mocks, config } = await deployed({ budget: { maxRunUsd: 0.05 } });
-    expect(estimateRunCost(config).totalUsd).toBeGreaterThan(0.05);
+    const { deps, mocks, config } = await deployed({ budget: { maxRunUsd: 0.05, stages: {} } });
+    expect(estimateRunCost(config, { rows: 3 }).totalUsd).toBeGreaterThan(0.05);
 
     // Act
     const result = startRun(input(), deps);
 
     // Assess
     await expect(result).rejects.toBeInstanceOf(BudgetExceededError);
-    await expect(result).rejects.toThrow(/over the pipeline budget of \$0\.05/);
+    await expect(result).rejects.toThrow(/StartRun: the run is estimated at \$0\.\d{4}, over budget\.maxRunUsd of \$0\.0500 \(3 rows, 2 to train on/);
     expect(mocks.s3).toHaveReceivedCommandTimes(CopyObjectCommand, 1);
     const record = JSON.parse(
       writtenObjects(mocks.s3).get(`s3://${ARTIFACTS}/runs/attrition/${RUN_ID}/record.json`) ?? 'null',
     );
-    expect(record.cost.estimate.totalUsd).toBe(estimateRunCost(config).totalUsd);
+    expect(record.cost.estimate).toEqual(estimateRunCost(config, { rows: 3 }));
   });
 
   it('refuses a pipeline that has no deployed config, before copying anything', async () => {
@@ -221,5 +226,26 @@ describe('startRun', () => {
     // Assess
     await expect(result).rejects.toBeInstanceOf(ConfigError);
     expect(mocks.s3).not.toHaveReceivedCommand(CopyObjectCommand);
+  });
+});
+
+describe('estimateRows', () => {
+  it('counts a small dataset exactly and scales a large one from its first 64 KiB, in one ranged GET', async () => {
+    // Prepare
+    const { deps, mocks } = testDeps();
+    const line = `${'x'.repeat(99)}\n`; // 100 bytes per line
+    const sample = line.repeat(655) + 'x'.repeat(65_536 - 65_500);
+    mocks.s3.on(GetObjectCommand, { Key: 'big.csv' }).resolves({ Body: s3Body(sample), ContentRange: `bytes 0-65535/${100 * 1_000_001}` });
+    mocks.s3.on(GetObjectCommand, { Key: 'small.csv' }).resolves({ Body: s3Body('h\n1\n2'), ContentRange: 'bytes 0-4/5' });
+
+    // Act
+    const big = await estimateRows(deps, ARTIFACTS, 'big.csv');
+    const small = await estimateRows(deps, ARTIFACTS, 'small.csv');
+
+    // Assess
+    expect(big).toBeGreaterThan(995_000);
+    expect(big).toBeLessThan(1_005_000);
+    expect(small).toBe(2);
+    expect(mocks.s3).toHaveReceivedCommandWith(GetObjectCommand, { Key: 'big.csv', Range: 'bytes=0-65535' });
   });
 });

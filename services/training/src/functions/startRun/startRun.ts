@@ -1,6 +1,6 @@
-import { CopyObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import {
-  BudgetExceededError,
+  assertWithinBudget,
   ConfigError,
   estimateRunCost,
   layout,
@@ -20,9 +20,26 @@ function contentSha256(result: { ChecksumSHA256?: string; ChecksumType?: string 
   return Buffer.from(result.ChecksumSHA256, 'base64').toString('hex');
 }
 
+const SAMPLE_BYTES = 65_536;
+
+/**
+ * Rows of a CSV object (header excluded) from its first 64 KiB: exact when that is the whole object, otherwise its
+ * size over the sample's bytes per line. One ranged GET, so a 1 GB dataset costs what a small one does.
+ */
+export async function estimateRows(deps: Deps, bucket: string, key: string): Promise<number> {
+  const out = await deps.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${SAMPLE_BYTES - 1}` }));
+  const sample = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
+  const total = Number(/\/(\d+)$/.exec(out.ContentRange ?? '')?.[1] ?? sample.length);
+  let newlines = 0;
+  for (let i = sample.indexOf(10); i !== -1; i = sample.indexOf(10, i + 1)) newlines++;
+  if (total <= sample.length) return Math.max(0, newlines + (sample.at(-1) === 10 || sample.length === 0 ? 0 : 1) - 1);
+  return Math.max(0, Math.round(total / (sample.length / Math.max(1, newlines))) - 1);
+}
+
 /**
  * Open a run: freeze the dataset version and the pipeline config into the run's folder, find the scoring data,
- * estimate the cost and refuse to go on when it is over the pipeline's budget, and write the first run record.
+ * estimate the cost per stage (rows from the dataset's size) and write the first run record with it; then refuse to go
+ * on when the run is over `budget.maxRunUsd` or validation / preparation over their stage budgets.
  */
 export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
   const { clients, env, now, logger } = deps;
@@ -36,11 +53,12 @@ export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
   await putJson(clients.s3, artifacts, configKey, raw);
 
   const fileName = dataset.key.split('/').pop() as string;
+  const frozenKey = `${layout.runInput(pipeline, runId)}${fileName}`;
   // `/bucket/key`: the leading slash satisfies every S3 model's CopySource pattern (`\/.+\/.+`, later `\/?.+\/.+`).
   const source = `/${dataset.bucket}/${encodeURIComponent(dataset.key).replace(/%2F/g, '/')}${dataset.versionId ? `?versionId=${dataset.versionId}` : ''}`;
   // S3 computes the SHA-256 of the frozen copy while copying: the dataset's content hash, for the lineage.
   const copied = await clients.s3.send(
-    new CopyObjectCommand({ Bucket: artifacts, Key: `${layout.runInput(pipeline, runId)}${fileName}`, CopySource: source, ChecksumAlgorithm: 'SHA256' }),
+    new CopyObjectCommand({ Bucket: artifacts, Key: frozenKey, CopySource: source, ChecksumAlgorithm: 'SHA256' }),
   );
 
   const scoreObjects = (await listObjects(clients.s3, dataset.bucket, `${pipeline}/score/`)).filter((o) => o.size > 0);
@@ -50,7 +68,7 @@ export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
   )[0];
   const scoreData = newest ? { bucket: dataset.bucket, key: newest.key } : null;
 
-  const estimate = estimateRunCost(config);
+  const estimate = estimateRunCost(config, { rows: await estimateRows(deps, artifacts, frozenKey) });
   const startedAt = now().toISOString();
   const recordKey = layout.runRecord(pipeline, runId);
   await putJson(clients.s3, artifacts, recordKey, {
@@ -63,11 +81,8 @@ export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
     scoreData,
     cost: { estimate },
   });
-  if (estimate.totalUsd > config.budget.maxRunUsd) {
-    throw new BudgetExceededError(
-      `estimated cost $${estimate.totalUsd.toFixed(2)} is over the pipeline budget of $${config.budget.maxRunUsd.toFixed(2)}`,
-    );
-  }
+  // Tuning, evaluation and publishing are checked again before tuning, once `prepare` has counted the rows.
+  assertWithinBudget(estimate, config.budget, ['validation', 'preparation'], 'StartRun');
   logger.info('run started', { pipeline, runId, estimatedCostUsd: estimate.totalUsd, scoreData: scoreData?.key ?? null });
   return {
     runPrefix: layout.runPrefix(pipeline, runId),
@@ -76,5 +91,6 @@ export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
     scoreData,
     estimatedCostUsd: estimate.totalUsd,
     startedAt,
+    publishMode: config.publish.mode,
   };
 }

@@ -1,7 +1,6 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
 import { CreateHyperParameterTuningJobCommand, ListHyperParameterTuningJobsCommand } from '@aws-sdk/client-sagemaker';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DataDriftError, InputError } from '@mlops/core';
 import { DatasetProfiler, DriftReportSchema, type Profile } from '@mlops/data-quality';
 import { ARTIFACTS, runState, sampleConfig, serveRunConfig, testDeps, writtenObjects } from '@mlops/lambda-kit/testing';
@@ -30,6 +29,9 @@ async function tune(options: { current?: Profile; baseline?: Profile; failOnDrif
   if (options.baseline) objects[`s3://${ARTIFACTS}/datasets/attrition/accepted/profile.json`] = options.baseline;
   const validationKey = `s3://${ARTIFACTS}/runs/attrition/${state.runId}/validation/report.json`;
   objects[validationKey] = { status: 'PASSED', rules: [], failedRules: 0 };
+  // What `prepare` counted and the record StartRun opened: the budget check before tuning reads both.
+  objects[`s3://${ARTIFACTS}/runs/attrition/${state.runId}/prepared/summary.json`] = { rows: { train: 1029, validation: 220, test: 221 } };
+  objects[`s3://${ARTIFACTS}/${state.run.recordKey}`] = { runId: state.runId, status: 'running' };
   const drift = { ...config.validation.drift, failOnDrift: options.failOnDrift ?? false };
   serveRunConfig(t.mocks.s3, state, { ...config, validation: { ...config.validation, drift } }, objects);
   t.mocks.sagemaker.on(ListHyperParameterTuningJobsCommand).resolves({ HyperParameterTuningJobSummaries: [] });
@@ -136,7 +138,8 @@ describe('startTuning: drift against the last accepted dataset', () => {
 
     // Assess
     expect(result.drift.status).toBe('unavailable');
-    expect(lenient.mocks.s3).not.toHaveReceivedCommand(PutObjectCommand);
+    // Nothing written but the cost estimate in the run record: no drift report, no change to the validation report.
+    expect([...writtenObjects(lenient.mocks.s3).keys()]).toEqual([`s3://${ARTIFACTS}/runs/attrition/${runState().runId}/record.json`]);
     await expect(refused).rejects.toBeInstanceOf(InputError);
     expect(strict.mocks.sagemaker).not.toHaveReceivedCommand(CreateHyperParameterTuningJobCommand);
   });

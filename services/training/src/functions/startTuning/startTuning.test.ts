@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
 import { CreateHyperParameterTuningJobCommand, ListHyperParameterTuningJobsCommand } from '@aws-sdk/client-sagemaker';
-import { ConfigError, POLLING, type PipelineConfig } from '@mlops/core';
+import { BudgetExceededError, ConfigError, estimateRunCost, POLLING, type PipelineConfig } from '@mlops/core';
 import {
   ARTIFACTS,
   AWS_NAME,
@@ -12,6 +12,7 @@ import {
   testDeps,
   TEST_ENV,
   TRAINER_IMAGE,
+  writtenObjects,
 } from '@mlops/lambda-kit/testing';
 import { startTuning } from './startTuning';
 
@@ -23,13 +24,13 @@ async function tune(
     runId?: string;
     env?: Record<string, string | undefined>;
     tuning?: Partial<Tuning>;
+    budget?: PipelineConfig['budget'];
+    trainRows?: number;
     previous?: string[];
   } = {},
 ) {
-  const t = testDeps({ env: options.env });
-  const state = runState({ pipeline: options.pipeline, runId: options.runId });
-  const config = await sampleConfig('attrition', options.pipeline);
-  serveRunConfig(t.mocks.s3, state, { ...config, tuning: { ...config.tuning, ...options.tuning } });
+  const t = await preparedRun(options);
+  const { state } = t;
   t.mocks.sagemaker.on(ListHyperParameterTuningJobsCommand).resolves({
     HyperParameterTuningJobSummaries: (options.previous ?? []).map((name) => ({
       HyperParameterTuningJobName: name,
@@ -50,6 +51,20 @@ async function tune(
   return { ...t, state, result, request: calls[0]!.args[0].input };
 }
 
+/** A run whose `prepare` counted `trainRows` (70/15/15 split) and whose record StartRun opened. */
+async function preparedRun(options: { pipeline?: string; runId?: string; env?: Record<string, string | undefined>; tuning?: Partial<Tuning>; budget?: PipelineConfig['budget']; trainRows?: number } = {}) {
+  const t = testDeps({ env: options.env });
+  const state = runState({ pipeline: options.pipeline, runId: options.runId });
+  const config = await sampleConfig('attrition', options.pipeline);
+  const train = options.trainRows ?? 1029;
+  const held = Math.round((train / 0.7) * 0.15);
+  serveRunConfig(t.mocks.s3, state, { ...config, tuning: { ...config.tuning, ...options.tuning }, budget: options.budget ?? config.budget }, {
+    [`s3://${ARTIFACTS}/${state.run.runPrefix}prepared/summary.json`]: { rows: { train, validation: held, test: held }, scoreRows: 250 },
+    [`s3://${ARTIFACTS}/${state.run.recordKey}`]: { runId: state.runId, status: 'running', cost: { estimate: { totalUsd: 0.1 } } },
+  });
+  return { ...t, state, config };
+}
+
 describe('startTuning', () => {
   it('reads the run config, looks for a previous completed tuning job of the pipeline, then creates the tuning job', async () => {
     // Act
@@ -59,6 +74,9 @@ describe('startTuning', () => {
     expect(sent().map((c) => c.command)).toEqual([
       'GetObjectCommand',
       'GetObjectCommand', // the prepared dataset's profile, for the drift check (drift.test.ts)
+      'GetObjectCommand', // prepared/summary.json: the rows the cost is estimated again with
+      'GetObjectCommand', // the run record, which keeps that estimate
+      'PutObjectCommand',
       'ListHyperParameterTuningJobsCommand',
       'CreateHyperParameterTuningJobCommand',
     ]);
@@ -249,5 +267,55 @@ describe('startTuning', () => {
     // Assess
     await expect(result).rejects.toBeInstanceOf(ConfigError);
     expect(t.mocks.sagemaker).not.toHaveReceivedCommand(CreateHyperParameterTuningJobCommand);
+  });
+});
+
+describe('startTuning budget', () => {
+  const budget = (stages: PipelineConfig['budget']['stages'], maxRunUsd = 10): PipelineConfig['budget'] => ({ maxRunUsd, stages });
+
+  it('estimates tuning again with the prepared row counts and keeps that estimate in the run record', async () => {
+    // Act
+    const { mocks, state, config } = await tune({ trainRows: 700_000 });
+
+    // Assess
+    const record = JSON.parse(writtenObjects(mocks.s3).get(`s3://${ARTIFACTS}/${state.run.recordKey}`) ?? 'null');
+    expect(record.cost.estimate).toEqual({ totalUsd: 0.1 });
+    expect(record.cost.beforeTuning).toEqual(estimateRunCost(config, { rows: 1_000_000, trainRows: 700_000, scoreRows: 250 }));
+    expect(record.cost.beforeTuning.basis.secondsPerTrial).toBe(120 + 84);
+  });
+
+  it('refuses to create the tuning job when tuning is over its stage budget, saying estimate, budget and the setting', async () => {
+    // Prepare
+    const { deps, mocks, state } = await preparedRun({ budget: budget({ tuning: 0.01 }) });
+
+    // Act
+    const result = startTuning(state, deps);
+
+    // Assess
+    await expect(result).rejects.toBeInstanceOf(BudgetExceededError);
+    await expect(result).rejects.toThrow(/before tuning: the tuning stage is estimated at \$0\.0\d{3}, over budget\.stages\.tuning of \$0\.0100 \(1471 rows, 1029 to train on, 120 s per trial/);
+    expect(mocks.sagemaker).not.toHaveReceivedCommand(CreateHyperParameterTuningJobCommand);
+    const record = JSON.parse(writtenObjects(mocks.s3).get(`s3://${ARTIFACTS}/${state.run.recordKey}`) ?? 'null');
+    expect(record.cost.beforeTuning.stages.tuning).toBeGreaterThan(0.01);
+  });
+
+  it('refuses when the data grew so much that the whole run is over budget.maxRunUsd', async () => {
+    // Prepare
+    const { deps, mocks, state } = await preparedRun({ budget: budget({}, 0.5), trainRows: 70_000_000 });
+
+    // Act
+    const result = startTuning(state, deps);
+
+    // Assess
+    await expect(result).rejects.toThrow(/the run is estimated at \$\d+\.\d+, over budget\.maxRunUsd of \$0\.5000/);
+    expect(mocks.sagemaker).not.toHaveReceivedCommand(CreateHyperParameterTuningJobCommand);
+  });
+
+  it('creates the job when every stage is within its budget', async () => {
+    // Act
+    const { request } = await tune({ budget: budget({ tuning: 1, evaluation: 1, publishing: 1 }, 5) });
+
+    // Assess
+    expect(request.HyperParameterTuningJobName).toMatch(/^mlops-attrition-hpo-/);
   });
 });

@@ -3,8 +3,11 @@ import {
   ListHyperParameterTuningJobsCommand,
   type CreateHyperParameterTuningJobCommandInput,
 } from '@aws-sdk/client-sagemaker';
+import { getJson, putJson } from '@mlops/clients';
 import {
+  assertWithinBudget,
   ConfigError,
+  estimateRunCost,
   layout,
   nextWait,
   POLLING,
@@ -12,11 +15,12 @@ import {
   s3Uri,
   shortHash,
   tuningJobPrefix,
+  type CostEstimate,
   type JobRef,
   type PipelineConfig,
   type RunState,
 } from '@mlops/core';
-import { runConfig, type Deps } from '@mlops/lambda-kit';
+import { jobNetwork, runConfig, type Deps, type JobNetwork } from '@mlops/lambda-kit';
 import { checkDrift, type DriftSummary } from './drift';
 
 export const StartTuningEvent = RunStateSchema;
@@ -87,6 +91,7 @@ export function tuningRequest(args: {
   roleArn: string;
   artifacts: string;
   kmsKeyId?: string;
+  network: JobNetwork;
   parent?: string;
 }): CreateHyperParameterTuningJobCommandInput {
   const { config, state, artifacts } = args;
@@ -131,7 +136,8 @@ export function tuningRequest(args: {
       OutputDataConfig: { S3OutputPath: s3Uri(artifacts, layout.tuningOutput(state.pipeline, state.runId)), KmsKeyId: args.kmsKeyId },
       ResourceConfig: { InstanceType: container.instanceType as never, InstanceCount: container.instanceCount, VolumeSizeInGB: container.volumeSizeGb, VolumeKmsKeyId: args.kmsKeyId },
       StoppingCondition: { MaxRuntimeInSeconds: container.maxRuntimeSeconds },
-      EnableNetworkIsolation: true,
+      EnableNetworkIsolation: args.network.isolation,
+      ...(args.network.vpc ? { VpcConfig: args.network.vpc } : {}),
       EnableInterContainerTrafficEncryption: true,
     },
     ...(args.parent
@@ -145,15 +151,38 @@ export function tuningRequest(args: {
 }
 
 /**
+ * The run's cost estimated again with the rows `prepare` counted (its summary.json), before the costliest step:
+ * raises BudgetExceededError when tuning, evaluation or publishing is over its `budget.stages` entry or the run over
+ * `budget.maxRunUsd`. The estimate is added to the run record next to StartRun's (`cost.beforeTuning`).
+ */
+export async function checkTuningBudget(state: RunState, config: PipelineConfig, deps: Deps): Promise<CostEstimate> {
+  const artifacts = deps.env.need('ARTIFACTS_BUCKET');
+  const summary = await getJson<{ rows: { train: number; validation: number; test: number }; scoreRows?: number }>(
+    deps.clients.s3,
+    artifacts,
+    `${layout.prepared(state.pipeline, state.runId)}summary.json`,
+  );
+  const { train, validation, test } = summary.rows;
+  const estimate = estimateRunCost(config, { rows: train + validation + test, trainRows: train, scoreRows: summary.scoreRows });
+  const record = await getJson<Record<string, unknown>>(deps.clients.s3, artifacts, state.run.recordKey);
+  await putJson(deps.clients.s3, artifacts, state.run.recordKey, { ...record, cost: { ...(record.cost as object | undefined), beforeTuning: estimate } });
+  deps.logger.info('tuning cost estimated', { tuningUsd: estimate.stages.tuning, runUsd: estimate.totalUsd, trainRows: train });
+  assertWithinBudget(estimate, config.budget, ['tuning', 'evaluation', 'publishing'], 'before tuning');
+  return estimate;
+}
+
+/**
  * Start the run's hyperparameter tuning job, warm-started from the pipeline's previous completed one. First, the
  * prepared dataset is compared with the last accepted one (`checkDrift`): its profile exists only once `prepare`
- * ran, and a drift that fails the run (failOnDrift) must stop it before the costliest step.
+ * ran, and a drift that fails the run (failOnDrift) must stop it before the costliest step; then the cost is
+ * estimated again with the real row counts and checked against the budgets (`checkTuningBudget`).
  */
 export async function startTuning(state: RunState, deps: Deps): Promise<JobRef & { parent: string | null; drift: DriftSummary }> {
   const { clients, env, logger } = deps;
   const config = await runConfig(state, deps);
-  const drift = await checkDrift(state, config, deps);
   const name = tuningJobName(env.project, state.pipeline, state.runId);
+  const drift = await checkDrift(state, config, deps);
+  await checkTuningBudget(state, config, deps);
   const parent = config.tuning.warmStart
     ? await previousTuningJob(deps, tuningPrefix(env.project, state.pipeline), name)
     : undefined;
@@ -165,6 +194,7 @@ export async function startTuning(state: RunState, deps: Deps): Promise<JobRef &
     roleArn: env.need('SAGEMAKER_ROLE_ARN'),
     artifacts: env.need('ARTIFACTS_BUCKET'),
     kmsKeyId: env.get('KMS_KEY_ARN'),
+    network: jobNetwork(config, env),
     parent,
   });
   await clients.sagemaker.send(new CreateHyperParameterTuningJobCommand(request));

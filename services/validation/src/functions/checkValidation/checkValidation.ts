@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { builtinRulesAsDqdl, toValidationReport, type ValidationReport } from '@mlops/data-quality';
 import { layout, nextWait, POLLING, RunStateSchema, ValidationStateSchema, type ValidationState } from '@mlops/core';
 import { putJson } from '@mlops/clients';
-import { runConfig, type Deps } from '@mlops/lambda-kit';
+import { MetricUnit, runConfig, type Deps } from '@mlops/lambda-kit';
 import { inputHeader, usableHeader } from '../../lib/inputHeader';
 
 export const CheckValidationEvent = z.extend(RunStateSchema, { validation: ValidationStateSchema });
@@ -65,6 +65,10 @@ export async function checkValidation(state: CheckValidationEvent, deps: Deps): 
   const reportKey = layout.validationReport(state.pipeline, state.runId);
   await putJson(clients.s3, env.need('ARTIFACTS_BUCKET'), reportKey, report);
   const summary = runError ?? reportSummary(report);
+  const validationMetric = deps.metrics.singleMetric();
+  validationMetric.addDimensions({ pipeline: state.pipeline });
+  if (report.rowCount !== undefined) validationMetric.addMetric('RowsValidated', MetricUnit.Count, report.rowCount);
+  validationMetric.addMetric('RulesFailed', MetricUnit.Count, report.failedRules);
   logger.info('validation finished', { status: report.status, failedRules: report.failedRules });
   return { ...v, status: report.status, attempt: v.attempt + 1, waitSeconds: 0, reportKey, failedRules: report.failedRules, summary };
 }

@@ -1,6 +1,6 @@
 import { CreateProcessingJobCommand, type CreateProcessingJobCommandInput } from '@aws-sdk/client-sagemaker';
 import { jobName, layout, nextWait, POLLING, RunStateSchema, s3Uri, type JobRef, type PipelineConfig, type RunState } from '@mlops/core';
-import { runConfig, type Deps } from '@mlops/lambda-kit';
+import { jobNetwork, runConfig, type Deps, type JobNetwork } from '@mlops/lambda-kit';
 
 export const StartPreparationEvent = RunStateSchema;
 
@@ -15,6 +15,7 @@ export function preparationRequest(args: {
   roleArn: string;
   artifacts: string;
   kmsKeyId?: string;
+  network: JobNetwork;
 }): CreateProcessingJobCommandInput {
   const { state, config, artifacts } = args;
   const input = (name: string, uri: string, local: string) => ({
@@ -49,7 +50,11 @@ export function preparationRequest(args: {
       },
     },
     StoppingCondition: { MaxRuntimeInSeconds: config.container.maxRuntimeSeconds },
-    NetworkConfig: { EnableNetworkIsolation: true, EnableInterContainerTrafficEncryption: true },
+    NetworkConfig: {
+      EnableNetworkIsolation: args.network.isolation,
+      EnableInterContainerTrafficEncryption: true,
+      ...(args.network.vpc ? { VpcConfig: args.network.vpc } : {}),
+    },
     Tags: [
       { Key: 'mlops:pipeline', Value: state.pipeline },
       { Key: 'mlops:run', Value: state.runId },
@@ -72,6 +77,7 @@ export async function startPreparation(state: RunState, deps: Deps): Promise<Job
         roleArn: env.need('SAGEMAKER_ROLE_ARN'),
         artifacts: env.need('ARTIFACTS_BUCKET'),
         kmsKeyId: env.get('KMS_KEY_ARN'),
+        network: jobNetwork(config, env),
       }),
     ),
   );
