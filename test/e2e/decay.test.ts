@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkRequest, extendModel, loadServiceModel, modelServiceName, serviceModelsAvailable, type ModelSupplement } from '@mlops/aws-model-check';
+import { checkRequest, extendModel, loadServiceModel, modelServiceName, NEWER_API_MEMBERS, serviceModelsAvailable } from '@mlops/aws-model-check';
 import { getJsonIfExists } from '@mlops/clients';
 import { LOCAL_BUCKETS, openLocalCloud, runPipeline, type RunOutcome } from '@mlops/local-runner';
 import { monitorLocally, type MonitorOutcome } from '../../packages/cli/src/commands/monitor';
@@ -89,14 +89,9 @@ describe('retraining on model decay', () => {
   });
 
   it.skipIf(!serviceModelsAvailable())('issues only valid AWS requests (botocore service models)', () => {
-    // As in test/trace: members newer than Debian's botocore models, valid on AWS today (S3 conditional writes).
-    const newer: Record<string, ModelSupplement> = {
-      sagemaker: { HyperParameterTuningJobConfig: { RandomSeed: { type: 'integer', min: 0 } } },
-      s3: { PutObjectRequest: { IfMatch: { type: 'string' }, IfNoneMatch: { type: 'string' } } },
-    };
     const violations = [...healthy.trace, ...decayed.trace].flatMap((t) => {
       const name = modelServiceName(t.service);
-      const model = extendModel(loadServiceModel(name), newer[name] ?? {});
+      const model = extendModel(loadServiceModel(name), NEWER_API_MEMBERS[name] ?? {});
       return checkRequest(model, t.command, t.input).violations.map((v) => `${t.service} ${t.command}: ${v}`);
     });
     expect(healthy.trace.map((t) => t.command)).toEqual(expect.arrayContaining(['GetObject', 'HeadObject', 'ListObjectsV2', 'PutObject']));

@@ -5,10 +5,10 @@ import {
   BOTOCORE_PACKAGE,
   checkRequest,
   extendModel,
+  NEWER_API_MEMBERS,
   loadServiceModel,
   modelServiceName,
   serviceModelsAvailable,
-  type ModelSupplement,
   type ServiceModel,
 } from '@mlops/aws-model-check';
 import { runPipeline, type RunOutcome } from '@mlops/local-runner';
@@ -55,14 +55,6 @@ const HANDLER_COMMANDS: Record<string, string[]> = {
   sfn: ['StartExecution', 'GetExecutionHistory'],
 };
 
-/**
- * Members the APIs gained after the models Debian ships (python3-botocore 1.29.27, December 2022), with their current
- * definitions: valid on AWS today (the handlers' SDK v3 input types have them), unknown to the old model. An installed
- * model that defines a member supersedes the entry here.
- */
-const NEWER_API_MEMBERS: Record<string, ModelSupplement> = {
-  sagemaker: { HyperParameterTuningJobConfig: { RandomSeed: { type: 'integer', min: 0 } } },
-};
 
 const models = new Map<string, ServiceModel>();
 function modelOf(service: string): ServiceModel {

@@ -31,3 +31,14 @@ export function extendModel(model: ServiceModel, supplement: ModelSupplement): S
   }
   return { ...model, shapes };
 }
+
+/**
+ * Members the APIs gained after the models Debian ships (python3-botocore 1.29.27, December 2022), with their current
+ * definitions: valid on AWS today (the handlers' SDK v3 input types have them), unknown to the old model. An installed
+ * model that defines a member supersedes the entry here. One list for every test that checks requests.
+ */
+export const NEWER_API_MEMBERS: Readonly<Record<string, ModelSupplement>> = {
+  sagemaker: { HyperParameterTuningJobConfig: { RandomSeed: { type: 'integer', min: 0 } } },
+  // S3 conditional writes (2024): `latest` only moves forward, monitoring and dashboards write once.
+  s3: { PutObjectRequest: { IfMatch: { type: 'string' }, IfNoneMatch: { type: 'string' } } },
+};

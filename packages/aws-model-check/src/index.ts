@@ -10,6 +10,6 @@ export {
   type Shape,
   type ShapeRef,
 } from './model';
-export { extendModel, type ModelSupplement } from './extend';
+export { extendModel, NEWER_API_MEMBERS, type ModelSupplement } from './extend';
 export { compilePattern, translateJavaPattern, type CompiledPattern } from './pattern';
 export { checkRequest, resolveOperation, validateRequest, type RequestCheck } from './validate';

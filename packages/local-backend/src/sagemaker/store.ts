@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalServiceError } from '../service';
 
@@ -43,7 +43,7 @@ export async function readJson<T>(path: string): Promise<T | undefined> {
 
 /**
  * Resources as folders of JSON under `root`: `<root>/<kind>/<lower-cased name>/state.json`.
- * Creating a resource is an exclusive `mkdir`, so two processes cannot create the same name.
+ * Creating a resource is an exclusive rename of a complete folder, so two processes cannot create the same name.
  */
 export class ResourceStore {
   constructor(readonly root: string) {}
@@ -55,15 +55,20 @@ export class ResourceStore {
 
   /** Create a resource; false when one with that name exists. */
   async create(kind: ResourceKind, name: string, state: object): Promise<boolean> {
-    await mkdir(join(this.root, kind), { recursive: true });
+    // The folder appears with its state.json already in it (staged under a dot name, then renamed): a concurrent
+    // caller told "already exists" can read the resource at once.
+    const staged = join(this.root, kind, `.${name.toLowerCase()}.${process.pid}.${++writeCounter}`);
+    await mkdir(staged, { recursive: true });
+    await writeFile(join(staged, 'state.json'), JSON.stringify(state, null, 1));
     try {
-      await mkdir(this.dir(kind, name));
+      if (await readdir(this.dir(kind, name)).then(() => true, () => false)) throw Object.assign(new Error('exists'), { code: 'EEXIST' });
+      await rename(staged, this.dir(kind, name));
+      return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      await rm(staged, { recursive: true, force: true });
+      if (['EEXIST', 'ENOTEMPTY'].includes((error as NodeJS.ErrnoException).code ?? '')) return false;
       throw error;
     }
-    await this.write(kind, name, state);
-    return true;
   }
 
   async read<T>(kind: ResourceKind, name: string): Promise<T | undefined> {
@@ -99,7 +104,7 @@ export class ResourceStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const states = await Promise.all(names.map((n) => this.read<T>(kind, n)));
+    const states = await Promise.all(names.filter((n) => !n.startsWith('.')).map((n) => this.read<T>(kind, n)));
     return states.filter((s): s is Awaited<T> => s !== undefined) as T[];
   }
 }

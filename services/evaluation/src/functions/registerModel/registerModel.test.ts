@@ -103,6 +103,21 @@ describe('registerModel', () => {
     });
   });
 
+  it('goes on when a concurrent first run created the group between Describe and Create', async () => {
+    // Prepare
+    const { deps, mocks, state } = await register();
+    const raced = Object.assign(new Error('Model Package Group already exists: arn:aws:sagemaker:eu-west-1:1:model-package-group/mlops-attrition'), {
+      name: 'ValidationException',
+    });
+    mocks.sagemaker.on(CreateModelPackageGroupCommand).rejects(raced);
+
+    // Act
+    await registerModel(state, deps);
+
+    // Assess
+    expect(mocks.sagemaker).toHaveReceivedCommandOnce(CreateModelPackageCommand);
+  });
+
   it('registers into an existing group without recreating it', async () => {
     // Prepare
     const { deps, mocks, state } = await register({ groupExists: true });

@@ -20,13 +20,18 @@ async function ensureGroup(deps: Deps, name: string, pipeline: string): Promise<
     await deps.clients.sagemaker.send(new DescribeModelPackageGroupCommand({ ModelPackageGroupName: name }));
   } catch (error) {
     if ((error as Error).name !== 'ValidationException' && (error as Error).name !== 'ResourceNotFound') throw error;
-    await deps.clients.sagemaker.send(
-      new CreateModelPackageGroupCommand({
-        ModelPackageGroupName: name,
-        ModelPackageGroupDescription: `Model versions of the ${pipeline} pipeline`,
-        Tags: [{ Key: 'mlops:pipeline', Value: pipeline }],
-      }),
-    );
+    try {
+      await deps.clients.sagemaker.send(
+        new CreateModelPackageGroupCommand({
+          ModelPackageGroupName: name,
+          ModelPackageGroupDescription: `Model versions of the ${pipeline} pipeline`,
+          Tags: [{ Key: 'mlops:pipeline', Value: pipeline }],
+        }),
+      );
+    } catch (createError) {
+      // Two first runs of a pipeline at once: the other one created the group between our Describe and Create.
+      if (!/already exists/i.test((createError as Error).message)) throw createError;
+    }
   }
 }
 

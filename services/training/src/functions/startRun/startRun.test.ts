@@ -248,4 +248,16 @@ describe('estimateRows', () => {
     expect(small).toBe(2);
     expect(mocks.s3).toHaveReceivedCommandWith(GetObjectCommand, { Key: 'big.csv', Range: 'bytes=0-65535' });
   });
+
+  it('reads an empty object (S3 answers its range with InvalidRange) as no rows', async () => {
+    // Prepare
+    const { deps, mocks } = testDeps();
+    mocks.s3.on(GetObjectCommand).rejects(Object.assign(new Error('The requested range is not satisfiable'), { name: 'InvalidRange' }));
+
+    // Act
+    const rows = await estimateRows(deps, ARTIFACTS, 'empty.csv');
+
+    // Assess
+    expect(rows).toBe(0);
+  });
 });

@@ -27,7 +27,14 @@ const SAMPLE_BYTES = 65_536;
  * size over the sample's bytes per line. One ranged GET, so a 1 GB dataset costs what a small one does.
  */
 export async function estimateRows(deps: Deps, bucket: string, key: string): Promise<number> {
-  const out = await deps.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${SAMPLE_BYTES - 1}` }));
+  let out;
+  try {
+    out = await deps.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${SAMPLE_BYTES - 1}` }));
+  } catch (error) {
+    // S3 answers a range on an empty object with 416 InvalidRange: no rows (validation then says why).
+    if ((error as Error).name === 'InvalidRange') return 0;
+    throw error;
+  }
   const sample = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
   const total = Number(/\/(\d+)$/.exec(out.ContentRange ?? '')?.[1] ?? sample.length);
   let newlines = 0;

@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { describe, expect, it } from 'vitest';
 import { CreateHyperParameterTuningJobCommand, ListHyperParameterTuningJobsCommand } from '@aws-sdk/client-sagemaker';
-import { extendModel, loadServiceModel, validateRequest } from '@mlops/aws-model-check';
+import { extendModel, loadServiceModel, NEWER_API_MEMBERS, validateRequest } from '@mlops/aws-model-check';
 import { ConfigError } from '@mlops/core';
 import { ARTIFACTS, runState, sampleConfig, serveRunConfig, testDeps } from '@mlops/lambda-kit/testing';
 import { startTuning } from './startTuning';
@@ -11,8 +11,7 @@ import { startTuning } from './startTuning';
 
 const VPC = { JOB_SUBNET_IDS: 'subnet-0a1b2c3d,subnet-4e5f6a7b', JOB_SECURITY_GROUP_IDS: 'sg-0123abcd,sg-4567ef01' };
 const KMS = 'alias/mlops-prod';
-// RandomSeed is newer than Debian's botocore model (as in test/trace).
-const sagemaker = extendModel(loadServiceModel('sagemaker'), { HyperParameterTuningJobConfig: { RandomSeed: { type: 'integer', min: 0 } } });
+const sagemaker = extendModel(loadServiceModel('sagemaker'), NEWER_API_MEMBERS.sagemaker ?? {});
 
 /** A prepared run (its summary and record served) whose config has `networkIsolation`. */
 async function preparedRun(options: { env?: Record<string, string | undefined>; networkIsolation?: boolean } = {}) {

@@ -252,4 +252,19 @@ describe('startValidation', () => {
     expect(result.status).toBe('RUNNING');
     expect(mocks.glue).toHaveReceivedCommand(StartDataQualityRulesetEvaluationRunCommand);
   });
+
+  it('reuses the content-named ruleset a concurrent run registered between Get and Create', async () => {
+    // Prepare
+    const { deps, mocks, state } = await validate();
+    mocks.glue
+      .on(CreateDataQualityRulesetCommand)
+      .rejects(new AlreadyExistsException({ message: 'ruleset already exists.', $metadata: { httpStatusCode: 400 } }));
+
+    // Act
+    const result = await startValidation(state, deps);
+
+    // Assess
+    expect(result.status).toBe('RUNNING');
+    expect(mocks.glue).toHaveReceivedCommandWith(StartDataQualityRulesetEvaluationRunCommand, { RulesetNames: [result.rulesetName] });
+  });
 });

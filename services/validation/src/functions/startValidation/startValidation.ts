@@ -30,14 +30,19 @@ async function ensureRuleset(deps: Deps, name: string, ruleset: string, database
     await deps.clients.glue.send(new GetDataQualityRulesetCommand({ Name: name }));
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    await deps.clients.glue.send(
-      new CreateDataQualityRulesetCommand({
-        Name: name,
-        Ruleset: ruleset,
-        Description: 'Built-in schema checks and the pipeline rules',
-        TargetTable: { DatabaseName: database, TableName: table },
-      }),
-    );
+    try {
+      await deps.clients.glue.send(
+        new CreateDataQualityRulesetCommand({
+          Name: name,
+          Ruleset: ruleset,
+          Description: 'Built-in schema checks and the pipeline rules',
+          TargetTable: { DatabaseName: database, TableName: table },
+        }),
+      );
+    } catch (createError) {
+      // A concurrent run registered the same content-named ruleset between our Get and Create: same rules, reuse it.
+      if ((createError as Error).name !== 'AlreadyExistsException') throw createError;
+    }
   }
 }
 
