@@ -102,13 +102,13 @@ function assemble(plan: TransformPlan, batch: Batch, answer: string): string | B
   if (plan.joinInput && outputs.length !== batch.count) {
     throw new ModelServerError(`the model returned ${outputs.length} lines for ${batch.count} records, so they cannot be joined with the input`);
   }
-  const select = plan.outputFilter.select;
+  const { select, cut } = plan.outputFilter;
   let bytes = Buffer.allocUnsafe(answer.length + batch.used + outputs.length + 1024);
   let used = 0;
   for (let i = 0; i < outputs.length; i++) {
     const answered = outputs[i] as string;
     // Joining appends the answer's fields to the record's.
-    const line = plan.joinInput ? filterJoinedCsvLine(batch.originals[i] ?? '', answered, select) : filterCsvLine(answered, select);
+    const line = plan.joinInput ? filterJoinedCsvLine(batch.originals[i] ?? '', answered, select, cut) : filterCsvLine(answered, select, cut);
     if (used + line.length * 3 + 1 > bytes.length) {
       const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, used + line.length * 3 + 1));
       bytes.copy(grown, 0, 0, used);
@@ -151,7 +151,7 @@ async function* recordChunks(file: string, plan: TransformPlan): AsyncIterable<s
 
 /** Sent form of a record: InputFilter applied to its CSV fields (unquoted lines split directly). */
 function filtered(plan: TransformPlan, record: string): string {
-  return plan.csv && !plan.inputIsIdentity ? filterCsvLine(record, plan.inputFilter.select) : record;
+  return plan.csv && !plan.inputIsIdentity ? filterCsvLine(record, plan.inputFilter.select, plan.inputFilter.cut) : record;
 }
 
 /**
