@@ -134,15 +134,22 @@ function nextComma(a: string, b: string | undefined, p: number): number {
   return j === -1 ? -1 : j + r + 1;
 }
 
+/** Last comma at or before `p` of `text`, or -1 (a loop: `lastIndexOf` is a runtime call in V8, far slower here). */
+function lastComma(text: string, p: number): number {
+  let i = p;
+  while (i >= 0 && text.charCodeAt(i) !== 44) i--;
+  return i;
+}
+
 /** Last comma at or before `p` of the line `a` (or `a + ',' + b`), or -1. */
 function previousComma(a: string, b: string | undefined, p: number): number {
   const r = a.length;
   if (p < 0) return -1;
   if (b !== undefined && p >= r) {
-    const j = p - r - 1 >= 0 ? b.lastIndexOf(',', p - r - 1) : -1;
+    const j = lastComma(b, p - r - 1);
     return j === -1 ? r : j + r + 1;
   }
-  return a.lastIndexOf(',', Math.min(p, r - 1));
+  return lastComma(a, Math.min(p, r - 1));
 }
 
 /** The text of `a` (or `a + ',' + b`) between positions `start` and `end`, without building the joined line. */
