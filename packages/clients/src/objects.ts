@@ -1,4 +1,3 @@
-import { parse } from 'csv-parse';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -6,7 +5,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { countLines } from '@mlops/core';
+import { countLines, InputError } from '@mlops/core';
+import { CsvFormatError, csvRecordBatches as readCsvBatches, type CsvRecordsOptions } from '@mlops/data-quality/csv';
 
 type S3 = Pick<S3Client, 'send'>;
 
@@ -75,14 +75,30 @@ export async function listObjects(s3: S3, bucket: string, prefix: string): Promi
 }
 
 /**
- * Stream the records of a CSV object (header optional), one array of strings per record; memory stays constant.
- * @example for await (const [key, score] of csvRecords(s3, bucket, 'x.csv.out')) { ... }
+ * Stream the records of a CSV object in batches (the records each chunk of the body completes), one array of strings
+ * per record; memory stays constant. With `header`, the first record is checked for width but not yielded. Every
+ * record must be as wide as the first; blank lines are skipped. Malformed CSV (quoting, width, invalid UTF-8) throws
+ * an InputError naming the object and the record.
+ * @example for await (const batch of csvRecordBatches(s3, bucket, 'x.csv.out')) for (const [key, score] of batch) { ... }
  */
-export async function* csvRecords(s3: S3, bucket: string, key: string, options: { header?: boolean } = {}): AsyncGenerator<string[]> {
+export async function* csvRecordBatches(s3: S3, bucket: string, key: string, options: CsvRecordsOptions = {}): AsyncGenerator<string[][]> {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   if (!out.Body) throw new Error(`s3://${bucket}/${key} has no body`);
-  const parser = (out.Body as NodeJS.ReadableStream).pipe(parse({ bom: true, relax_column_count: false, from_line: options.header ? 2 : 1 }));
-  for await (const record of parser) yield record as string[];
+  try {
+    yield* readCsvBatches(out.Body as AsyncIterable<Uint8Array>, options);
+  } catch (error) {
+    if (error instanceof CsvFormatError) throw new InputError(`s3://${bucket}/${key}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * The records of a CSV object one at a time (`csvRecordBatches` flattened: one await per record, so prefer the
+ * batches for large objects).
+ * @example for await (const [key, score] of csvRecords(s3, bucket, 'x.csv.out')) { ... }
+ */
+export async function* csvRecords(s3: S3, bucket: string, key: string, options: CsvRecordsOptions = {}): AsyncGenerator<string[]> {
+  for await (const batch of csvRecordBatches(s3, bucket, key, options)) yield* batch;
 }
 
 /** Number of lines of an object, streamed (for checking that an output is complete). */

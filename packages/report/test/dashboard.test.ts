@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { aggregatePredictions, DashboardInputError, predictionsHeader, unescapeCell } from '../src/dashboard/aggregate';
 import { dashboardCharts, renderDashboard } from '../src/dashboard/render';
 
-async function* records(rows: string[][]): AsyncGenerator<string[]> {
-  for (const row of rows) yield row;
+/** Records in batches of `size` (an empty batch first, as a stream may yield): the lockstep read must cross batch ends. */
+async function* records(rows: string[][], size = 2): AsyncGenerator<string[][]> {
+  yield [];
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
 const HEADER = predictionsHeader('EmployeeNumber', 2);
@@ -51,7 +53,7 @@ describe('aggregatePredictions', () => {
     const s = await aggregatePredictions(
       records([HEADER, ...ROWS]),
       { pipeline: 'attrition', runId: 'r1', segmentColumn: 'Department' },
-      { records: records(SCORED), position: 2 },
+      { records: records(SCORED, 3), position: 2 },
     );
 
     // Assess
@@ -84,7 +86,7 @@ describe('aggregatePredictions', () => {
       aggregatePredictions(
         records([HEADER, ...ROWS]),
         { pipeline: 'p', runId: 'r', segmentColumn: 'D' },
-        { records: records(scored), position: 2 },
+        { records: records(scored, 3), position: 2 },
       );
     await expect(run(swapped)).rejects.toThrow('row 1: prediction key "1" but scored input key "2"');
     await expect(run(SCORED.slice(0, 3))).rejects.toThrow('fewer rows');

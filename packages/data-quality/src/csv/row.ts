@@ -21,7 +21,11 @@ export class CsvRow {
 
   /** All fields as strings. */
   toArray(): string[] {
-    return Array.from({ length: this.count }, (_, i) => this.field(i));
+    if (this.fields) return this.fields.slice();
+    const { source, bounds, count } = this;
+    const out = new Array<string>(count);
+    for (let i = 0; i < count; i += 1) out[i] = source.slice(bounds[i] as number, (bounds[i + 1] as number) - 1);
+    return out;
   }
 
   /** Point at an unquoted line source[start, end) and find its commas. */

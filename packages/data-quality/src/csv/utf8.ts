@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /** Length of a UTF-8 sequence started by `lead`, or 0 when `lead` cannot start one. */
 function sequenceLength(lead: number): number {
   if (lead < 0x80) return 1;
@@ -56,4 +58,39 @@ export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
     i += length;
   }
   return -1;
+}
+
+/** Decodes byte chunks as strict UTF-8, holding back a character split across chunks; strips a leading BOM. */
+export class Utf8ChunkDecoder {
+  bytes = 0;
+  private pending: Buffer | undefined;
+  private first = true;
+
+  decode(chunk: Uint8Array | string): { text: string; error?: string } {
+    if (typeof chunk === 'string') return { text: this.stripBom(chunk) };
+    const start = this.bytes - (this.pending?.length ?? 0);
+    this.bytes += chunk.length;
+    const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const data = this.pending ? Buffer.concat([this.pending, view]) : view;
+    const tail = incompleteTailLength(data);
+    const body = tail > 0 ? data.subarray(0, data.length - tail) : data;
+    this.pending = tail > 0 ? Buffer.from(data.subarray(data.length - tail)) : undefined;
+    if (isUtf8(body)) return { text: this.stripBom(body.toString('utf8')) };
+    const offset = firstInvalidUtf8Offset(body);
+    const byte = (body[offset] ?? 0).toString(16).padStart(2, '0');
+    const text = this.stripBom(body.subarray(0, offset).toString('utf8'));
+    return { text, error: `not valid UTF-8: byte 0x${byte} at byte offset ${start + offset}` };
+  }
+
+  /** An error when the input ended inside a multi-byte character. */
+  finish(): string | undefined {
+    if (!this.pending) return undefined;
+    return `not valid UTF-8: the file ends inside a multi-byte character (byte offset ${this.bytes - this.pending.length})`;
+  }
+
+  private stripBom(text: string): string {
+    if (!this.first || text.length === 0) return text;
+    this.first = false;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
 }

@@ -93,31 +93,23 @@ function linesOf(text: string): string[] {
 }
 
 /**
- * The output of one answered batch: the answer as it came, or rebuilt line by line (join and/or OutputFilter) into
- * UTF-8 bytes as each line is made, so no line outlives its own step.
+ * The output of one answered batch: the answer as it came, or rebuilt line by line (join and/or OutputFilter) and
+ * joined once, so no line outlives the batch's own step.
  */
-function assemble(plan: TransformPlan, batch: Batch, answer: string): string | Buffer {
+function assemble(plan: TransformPlan, batch: Batch, answer: string): string {
   if (!plan.reshapeOutput) return plan.assembleLines && !answer.endsWith('\n') ? `${answer}\n` : answer;
   const outputs = linesOf(answer);
   if (plan.joinInput && outputs.length !== batch.count) {
     throw new ModelServerError(`the model returned ${outputs.length} lines for ${batch.count} records, so they cannot be joined with the input`);
   }
-  const select = plan.outputFilter.select;
-  let bytes = Buffer.allocUnsafe(answer.length + batch.used + outputs.length + 1024);
-  let used = 0;
+  const { select, cut } = plan.outputFilter;
   for (let i = 0; i < outputs.length; i++) {
     const answered = outputs[i] as string;
     // Joining appends the answer's fields to the record's.
-    const line = plan.joinInput ? filterJoinedCsvLine(batch.originals[i] ?? '', answered, select) : filterCsvLine(answered, select);
-    if (used + line.length * 3 + 1 > bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, used + line.length * 3 + 1));
-      bytes.copy(grown, 0, 0, used);
-      bytes = grown;
-    }
-    used += bytes.write(line, used, 'utf8');
-    if (plan.assembleLines) bytes[used++] = 10;
+    outputs[i] = plan.joinInput ? filterJoinedCsvLine(batch.originals[i] ?? '', answered, select, cut) : filterCsvLine(answered, select, cut);
   }
-  return bytes.subarray(0, used);
+  if (!plan.assembleLines) return outputs.join('');
+  return outputs.length === 0 ? '' : `${outputs.join('\n')}\n`;
 }
 
 /**
@@ -151,7 +143,7 @@ async function* recordChunks(file: string, plan: TransformPlan): AsyncIterable<s
 
 /** Sent form of a record: InputFilter applied to its CSV fields (unquoted lines split directly). */
 function filtered(plan: TransformPlan, record: string): string {
-  return plan.csv && !plan.inputIsIdentity ? filterCsvLine(record, plan.inputFilter.select) : record;
+  return plan.csv && !plan.inputIsIdentity ? filterCsvLine(record, plan.inputFilter.select, plan.inputFilter.cut) : record;
 }
 
 /**

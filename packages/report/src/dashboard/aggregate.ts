@@ -181,47 +181,80 @@ export function unescapeCell(value: string): string {
 
 /** Where the segment column's values come from: the scored input `[rowKey, ...features]`, in prediction order. */
 export interface SegmentSource {
-  records: AsyncIterable<string[]>;
+  /** Its records, in batches of any size (e.g. `csvRecordBatches` from @mlops/clients). */
+  records: AsyncIterable<string[][]>;
   /** Position of the segment column in each record. */
   position: number;
 }
 
+/** Pulls single records out of a stream of batches, awaiting only when a batch is used up. */
+class RecordCursor {
+  private batch: string[][] = [];
+  private at = 0;
+  private readonly batches: AsyncIterator<string[][]>;
+
+  constructor(records: AsyncIterable<string[][]>) {
+    this.batches = records[Symbol.asyncIterator]();
+  }
+
+  /** The next record, or undefined at the end. Synchronous while the current batch lasts. */
+  next(): string[] | undefined | Promise<string[] | undefined> {
+    if (this.at < this.batch.length) return this.batch[this.at++];
+    return this.refill();
+  }
+
+  private async refill(): Promise<string[] | undefined> {
+    for (;;) {
+      const next = await this.batches.next();
+      if (next.done) return undefined;
+      if (next.value.length > 0) {
+        this.batch = next.value;
+        this.at = 1;
+        return next.value[0];
+      }
+    }
+  }
+}
+
+/** The segment value of prediction `row` from its scored input record, after checking that their keys match. */
+function segmentValue(position: number, fields: string[], input: string[] | undefined, row: number): string {
+  if (input === undefined) throw new DashboardInputError(`the scored input has fewer rows than the predictions (${row - 1})`);
+  if (unescapeCell(input[0] ?? '') !== unescapeCell(fields[0] ?? '')) {
+    throw new DashboardInputError(`row ${row}: prediction key "${fields[0]}" but scored input key "${input[0]}"`);
+  }
+  return unescapeCell(input[position] ?? '');
+}
+
 /**
- * Aggregate a predictions file (header first) and, when a segment is asked for, the scored input it was made from,
- * read in lockstep: batch transform keeps each file's record order, and every row's key is checked to match.
- * @example const summary = await aggregatePredictions(csvRecords(s3, bucket, key), { pipeline, runId })
+ * Aggregate a predictions file (header first), given as batches of records, and, when a segment is asked for, the
+ * scored input it was made from, read in lockstep: batch transform keeps each file's record order, and every row's
+ * key is checked to match. Awaits once per batch, not per record.
+ * @example const summary = await aggregatePredictions(csvRecordBatches(s3, bucket, key), { pipeline, runId })
  */
 export async function aggregatePredictions(
-  predictions: AsyncIterable<string[]>,
+  predictions: AsyncIterable<string[][]>,
   options: AggregateOptions,
   segment?: SegmentSource,
 ): Promise<DashboardSummary> {
   const aggregator = new PredictionAggregator(options);
-  const inputs = segment?.records[Symbol.asyncIterator]();
+  const inputs = segment ? new RecordCursor(segment.records) : undefined;
   let first = true;
   let row = 0;
-  for await (const fields of predictions) {
-    if (first) {
-      aggregator.header(fields);
-      first = false;
-      continue;
-    }
-    row++;
-    let value: string | undefined;
-    if (inputs && segment) {
-      const next = await inputs.next();
-      if (next.done) throw new DashboardInputError(`the scored input has fewer rows than the predictions (${row - 1})`);
-      if (unescapeCell(next.value[0] ?? '') !== unescapeCell(fields[0] ?? '')) {
-        throw new DashboardInputError(
-          `row ${row}: prediction key "${fields[0]}" but scored input key "${next.value[0]}"`,
-        );
+  for await (const batch of predictions) {
+    for (const fields of batch) {
+      if (first) {
+        aggregator.header(fields);
+        first = false;
+        continue;
       }
-      value = unescapeCell(next.value[segment.position] ?? '');
+      row++;
+      let input = inputs?.next();
+      if (input instanceof Promise) input = await input;
+      aggregator.add(fields, segment && segmentValue(segment.position, fields, input, row));
     }
-    aggregator.add(fields, value);
   }
   if (first) throw new DashboardInputError('the predictions file is empty (no header)');
-  if (inputs && !(await inputs.next()).done)
+  if (inputs && (await inputs.next()) !== undefined)
     throw new DashboardInputError(`the scored input has more rows than the predictions (${row})`);
   return aggregator.finish();
 }

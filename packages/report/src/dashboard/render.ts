@@ -67,7 +67,7 @@ function segmentTable(s: DashboardSummary): string {
 /**
  * The predictions dashboard: one self-contained HTML page (inline CSS and SVG, no script, the run report's CSP).
  * Pure: everything comes from the aggregated summary.
- * @example const html = renderDashboard(await aggregatePredictions(records, { pipeline, runId }))
+ * @example const html = renderDashboard(await aggregatePredictions(batches, { pipeline, runId }))
  */
 export function renderDashboard(
   summary: DashboardSummary,

@@ -1,7 +1,7 @@
 import { DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
 import * as z from 'zod/mini';
 import { CandidateSchema, ChampionSchema, InputError, JobRefSchema, layout, RunStateSchema, type EvaluationState, type RunState } from '@mlops/core';
-import { csvRecords, getJson, putJson, putText } from '@mlops/clients';
+import { csvRecordBatches, getJson, putJson, putText } from '@mlops/clients';
 import { baselineScores, chooseThreshold, decide, evaluateScores, type MetricsReport } from '@mlops/metrics';
 import { MetricUnit, runConfig, type Deps } from '@mlops/lambda-kit';
 
@@ -26,16 +26,21 @@ async function readSplit(deps: Deps, bucket: string, state: EvaluateCandidateEve
   const prepared = layout.prepared(state.pipeline, state.runId);
   const keys: string[] = [];
   const labels: number[] = [];
-  for await (const [key, label] of csvRecords(s3, bucket, `${prepared}labels/${split}.csv`, { header: true })) {
-    keys.push(key as string);
-    labels.push(label === '1' ? 1 : 0);
+  for await (const batch of csvRecordBatches(s3, bucket, `${prepared}labels/${split}.csv`, { header: true })) {
+    for (const [key, label] of batch) {
+      keys.push(key as string);
+      labels.push(label === '1' ? 1 : 0);
+    }
   }
   const read = async (prefix: string) => {
     const scores = new Float64Array(keys.length);
     let i = 0;
-    for await (const [key, score] of csvRecords(s3, bucket, `${prefix}${split}.csv.out`)) {
-      if (key !== keys[i]) throw new InputError(`scored ${split} row ${i + 1} has key ${key}, expected ${keys[i]}: outputs are not aligned`);
-      scores[i++] = Number(score);
+    for await (const batch of csvRecordBatches(s3, bucket, `${prefix}${split}.csv.out`)) {
+      for (const [key, score] of batch) {
+        if (i >= keys.length) throw new InputError(`${prefix}${split}.csv.out has more rows than the ${split} split (${keys.length})`);
+        if (key !== keys[i]) throw new InputError(`scored ${split} row ${i + 1} has key ${key}, expected ${keys[i]}: outputs are not aligned`);
+        scores[i++] = Number(score);
+      }
     }
     if (i !== keys.length) throw new InputError(`${prefix}${split}.csv.out has ${i} rows, the ${split} split has ${keys.length}`);
     return scores;

@@ -1,4 +1,4 @@
-import { csvRecords } from '@mlops/clients';
+import { csvRecordBatches } from '@mlops/clients';
 import { InputError, type MetricName, type ResolvedPipelineConfig } from '@mlops/core';
 import { calibrationBins, evaluateScores, METRIC_DIRECTION } from '@mlops/metrics';
 import type { Deps } from '@mlops/lambda-kit';
@@ -10,23 +10,25 @@ export async function readLabels(deps: Deps, bucket: string, key: string, config
   let keyAt = -1;
   let targetAt = -1;
   let line = 0;
-  for await (const record of csvRecords(deps.clients.s3, bucket, key)) {
-    line += 1;
-    if (line === 1) {
-      keyAt = record.indexOf(rowKey);
-      targetAt = record.indexOf(target);
-      if (keyAt < 0 || targetAt < 0) {
-        throw new InputError(`labels s3://${bucket}/${key} need the columns ${rowKey} and ${target}; the header has ${record.join(', ')}`);
+  for await (const batch of csvRecordBatches(deps.clients.s3, bucket, key)) {
+    for (const record of batch) {
+      line += 1;
+      if (line === 1) {
+        keyAt = record.indexOf(rowKey);
+        targetAt = record.indexOf(target);
+        if (keyAt < 0 || targetAt < 0) {
+          throw new InputError(`labels s3://${bucket}/${key} need the columns ${rowKey} and ${target}; the header has ${record.join(', ')}`);
+        }
+        continue;
       }
-      continue;
+      const value = record[targetAt]?.trim();
+      if (value !== positiveLabel && value !== negativeLabel) {
+        throw new InputError(
+          `labels s3://${bucket}/${key} line ${line}: ${target} is ${JSON.stringify(value)}, expected ${positiveLabel} or ${negativeLabel}`,
+        );
+      }
+      labels.set(record[keyAt] as string, value === positiveLabel ? 1 : 0);
     }
-    const value = record[targetAt]?.trim();
-    if (value !== positiveLabel && value !== negativeLabel) {
-      throw new InputError(
-        `labels s3://${bucket}/${key} line ${line}: ${target} is ${JSON.stringify(value)}, expected ${positiveLabel} or ${negativeLabel}`,
-      );
-    }
-    labels.set(record[keyAt] as string, value === positiveLabel ? 1 : 0);
   }
   return labels;
 }
@@ -45,18 +47,20 @@ export interface Joined {
 export async function joinPredictions(deps: Deps, bucket: string, files: string[], labels: Map<string, number>): Promise<Map<number, Joined>> {
   const byVersion = new Map<number, Joined>();
   for (const file of files) {
-    for await (const record of csvRecords(deps.clients.s3, bucket, file)) {
-      const label = labels.get(record[0] as string);
-      if (label === undefined) continue;
-      const modelVersion = Number(record[3]);
-      const score = Number(record[1]);
-      if (!Number.isFinite(score) || !Number.isInteger(modelVersion)) {
-        throw new InputError(`s3://${bucket}/${file}: row ${record[0]} is not a prediction (probability ${record[1]}, model version ${record[3]})`);
+    for await (const batch of csvRecordBatches(deps.clients.s3, bucket, file)) {
+      for (const record of batch) {
+        const label = labels.get(record[0] as string);
+        if (label === undefined) continue;
+        const modelVersion = Number(record[3]);
+        const score = Number(record[1]);
+        if (!Number.isFinite(score) || !Number.isInteger(modelVersion)) {
+          throw new InputError(`s3://${bucket}/${file}: row ${record[0]} is not a prediction (probability ${record[1]}, model version ${record[3]})`);
+        }
+        let group = byVersion.get(modelVersion);
+        if (group === undefined) byVersion.set(modelVersion, (group = { modelVersion, labels: [], scores: [] }));
+        group.labels.push(label);
+        group.scores.push(score);
       }
-      let group = byVersion.get(modelVersion);
-      if (group === undefined) byVersion.set(modelVersion, (group = { modelVersion, labels: [], scores: [] }));
-      group.labels.push(label);
-      group.scores.push(score);
     }
   }
   return byVersion;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { csvRecords, getJson, getJsonIfExists, putText } from '@mlops/clients';
+import { csvRecordBatches, getJson, getJsonIfExists, putText } from '@mlops/clients';
 import { InputError, layout, RunStateSchema, s3Uri, type RunState } from '@mlops/core';
 import { runConfig, type Deps } from '@mlops/lambda-kit';
 import { aggregatePredictions, type SegmentSource } from '@mlops/report/dashboard/aggregate';
@@ -25,7 +25,7 @@ async function segmentSource(
   const position = 1 + (summary.featureColumns ?? []).indexOf(column);
   if (position === 0)
     throw new InputError(`segment column ${column} is not a feature column of the prepared scoring data`);
-  return { records: csvRecords(deps.clients.s3, artifacts, `${prepared}transform/score/score.csv`), position };
+  return { records: csvRecordBatches(deps.clients.s3, artifacts, `${prepared}transform/score/score.csv`), position };
 }
 
 /**
@@ -43,7 +43,7 @@ export async function buildDashboard(state: BuildDashboardEvent, deps: Deps) {
   const segmentColumn = config.publish.segmentColumn;
   const segment = segmentColumn === undefined ? undefined : await segmentSource(state, deps, artifacts, segmentColumn);
   const summary = await aggregatePredictions(
-    csvRecords(clients.s3, artifacts, file),
+    csvRecordBatches(clients.s3, artifacts, file),
     { pipeline: state.pipeline, runId: state.runId, segmentColumn },
     segment,
   );
