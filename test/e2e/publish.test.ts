@@ -202,6 +202,8 @@ describe('publishing, end to end', () => {
     );
     expect(html).not.toMatch(/<script|src="http/i);
     expect(await artifact(workdir, 'predictions/pipeline=attrition/dashboard.html')).toBe(html);
+    expect(first.record?.dashboard).toBeTruthy();
+    expect(first.record?.dashboard).not.toMatchObject({ status: 'failed' });
   });
 
   it("`mlops query` answers SQL over the predictions with Athena's partition columns, matching the file", async () => {
@@ -258,6 +260,8 @@ describe('publishing, end to end', () => {
     const output = JSON.parse(exited?.stateExitedEventDetails?.output ?? '{}') as Json;
     expect(output.dashboard).toMatchObject({ status: 'failed', error: 'Error' });
     expect(String(output.dashboard.cause)).toContain('renderer unavailable');
+    // …and the run record keeps it, so `mlops show` and the notification's record say why there is no dashboard.
+    expect(outcome.record?.dashboard).toMatchObject({ status: 'failed', error: 'Error' });
   });
 
   it('a scoring file missing a required column fails the publish stage, naming column and file; `latest` stays', async () => {

@@ -146,7 +146,7 @@ export const StageBudgetSchema = z.strictObject({
   }).check(z.describe('USD ceiling per stage; tuning is checked again with the real data size before it launches'));
 
 export const BudgetSchema = z.strictObject({
-    maxRunUsd: z._default(z.number().check(z.positive()), 10).check(z.describe('The run stops before tuning if its estimate is higher')),
+    maxRunUsd: z._default(z.number().check(z.positive()), 10).check(z.describe('StartRun stops the run, and StartTuning again with the real data size, when the estimate is higher')),
     stages: z._default(StageBudgetSchema, {}),
   });
 

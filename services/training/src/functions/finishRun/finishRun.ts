@@ -118,6 +118,8 @@ export async function finishRun(event: FinishRunEvent, deps: Deps) {
     evaluation: state.evaluation ?? null,
     registration: state.registration ? { ...(state.registration as object), ...(state.published ? { approvalStatus: 'Approved' } : {}) } : null,
     predictions: state.published ?? null,
+    // BuildDashboard's result: where the predictions dashboard is, or why it is missing (the run stays published).
+    dashboard: state.dashboard ?? null,
     error: state.error ? { state: history.failedState, error: state.error.Error, cause: state.error.Cause ?? null } : null,
   };
   await storeAndNotify(deps, artifacts, recordKey, record, outcome);
