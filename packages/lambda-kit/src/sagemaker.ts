@@ -1,5 +1,5 @@
 import type { CreateModelCommandInput, CreateTransformJobCommandInput, VpcConfig } from '@aws-sdk/client-sagemaker';
-import { ConfigError, type PipelineConfig, type RunState } from '@mlops/core';
+import { ConfigError, jobName, type PipelineConfig, type RunState } from '@mlops/core';
 import type { HandlerEnv } from './env';
 
 /** How a SageMaker job or model reaches the network: isolated or not, and in the stage's VPC when one is set. */
@@ -64,6 +64,34 @@ export function modelRequest(args: {
       { Key: 'mlops:run', Value: args.state.runId },
     ],
   };
+}
+
+/** What serving a run's accepted candidate needs from the state: its artifact, image, version and threshold. */
+export type ServedRun = RunState & {
+  scoring: { candidate: { modelDataUrl: string; image?: string } };
+  registration: { version: number };
+  evaluation: { threshold: number };
+};
+
+/**
+ * The model serving a run's accepted candidate, the same for the batch transform and the endpoint: one name per run,
+ * the published version, run id, operating threshold and top-K contributions in its environment.
+ */
+export function servedModelRequest(state: ServedRun, config: PipelineConfig, env: HandlerEnv): CreateModelCommandInput {
+  return modelRequest({
+    name: jobName({ project: env.project, pipeline: state.pipeline, kind: 'model', runId: state.runId }),
+    image: state.scoring.candidate.image ?? env.imageUri(config.container.image),
+    modelDataUrl: state.scoring.candidate.modelDataUrl,
+    roleArn: env.need('SAGEMAKER_ROLE_ARN'),
+    environment: {
+      MODEL_VERSION: String(state.registration.version),
+      RUN_ID: state.runId,
+      OPERATING_THRESHOLD: String(state.evaluation.threshold),
+      TOP_K: String(config.publish.topContributions),
+    },
+    network: jobNetwork(config, env),
+    state,
+  });
 }
 
 /**

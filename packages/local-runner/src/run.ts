@@ -7,6 +7,7 @@ import { layout, loadPipelineConfig, MlopsError } from '@mlops/core';
 import { applyFaults, localCloud, parseFaults, repoRoot, type FaultPlan, type LocalCloud } from '@mlops/local-backend';
 import { loadDefinition } from './definition';
 import { LOCAL_BUCKETS, localEnvironment } from './environment';
+import { objectCreatedEvent } from './events';
 import { createExecutor, type StateEvent } from './executor';
 import { discoverHandlers, HandlerInvoker } from './handlers';
 import { markNotifications, notificationsSince, type RunNotification } from './notifications';
@@ -122,24 +123,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunOutco
     VersionId?: string;
     ETag?: string;
   };
-  const event = {
-    version: '0',
-    id: `local-${Date.now()}`,
-    'detail-type': 'Object Created',
-    source: 'aws.s3',
-    account: cloud.accountId,
-    time: new Date().toISOString(),
-    region: cloud.region,
-    resources: [`arn:aws:s3:::${LOCAL_BUCKETS.data}`],
-    detail: {
-      version: '0',
-      bucket: { name: LOCAL_BUCKETS.data },
-      object: { key, size: 0, etag: put.ETag?.replace(/"/g, ''), 'version-id': put.VersionId, sequencer: '0' },
-      'request-id': 'local',
-      requester: cloud.accountId,
-      reason: 'PutObject',
-    },
-  };
+  const event = objectCreatedEvent(cloud, key, put);
   const started = (await invoker.invoke('startPipeline', event)) as { started: boolean; executionArn?: string; runId?: string; reason?: string };
   if (!started.started || !started.executionArn || !started.runId) {
     throw new RunNotStartedError(`the ingest function started no execution: ${started.reason ?? 'unknown reason'}`);

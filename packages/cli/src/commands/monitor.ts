@@ -4,7 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { getJsonIfExists, putText } from '@mlops/clients';
 import { layout, loadPipelineConfig, MlopsError } from '@mlops/core';
-import { LOCAL_BUCKETS, openLocalRuntime } from '@mlops/local-runner';
+import { LOCAL_BUCKETS, objectCreatedEvent, openLocalRuntime } from '@mlops/local-runner';
 import { captureFunctionLogs, table } from '../output';
 
 export interface MonitorOptions {
@@ -76,17 +76,7 @@ export async function monitorLocally(options: MonitorOptions): Promise<MonitorOu
   }
   const key = `${name}/labels/${basename(options.labels)}`;
   await putText(s3, LOCAL_BUCKETS.data, key, await readFile(options.labels, 'utf8'), 'text/csv');
-  const event = {
-    version: '0',
-    id: `local-${Date.now()}`,
-    'detail-type': 'Object Created',
-    source: 'aws.s3',
-    account: cloud.accountId,
-    time: new Date().toISOString(),
-    region: cloud.region,
-    resources: [`arn:aws:s3:::${LOCAL_BUCKETS.data}`],
-    detail: { version: '0', bucket: { name: LOCAL_BUCKETS.data }, object: { key }, reason: 'PutObject' },
-  };
+  const event = objectCreatedEvent(cloud, key);
   const result = (await invoker.invoke('monitorModel', event)) as Partial<MonitorReport> & { monitored: boolean; reason?: string };
   let retrain: MonitorOutcome['retrain'] = null;
   if (result.retrain?.started) {

@@ -81,13 +81,8 @@ export async function getObject(ctx: S3Context, input: GetObjectCommandInput): P
   if (!handle) throw VersionId === undefined ? S3Errors.noSuchKey(Bucket, Key) : S3Errors.deleteMarker(Key);
   try {
     checkReadConditions(record, input);
-    const range = parseRange(input.Range, record.size);
-    return {
-      ...describe(record, config),
-      ContentLength: range ? range.end - range.start + 1 : record.size,
-      ContentRange: range && `bytes ${range.start}-${range.end}/${record.size}`,
-      Body: await responseBody(handle, record.size, range),
-    };
+    const { range, output } = readOutput(record, config, input.Range);
+    return { ...output, Body: await responseBody(handle, record.size, range) };
   } catch (error) {
     await handle.close().catch(() => undefined);
     throw error;
@@ -103,12 +98,18 @@ export async function headObject(ctx: S3Context, input: HeadObjectCommandInput):
   if (!record || (record.deleteMarker && VersionId === undefined)) throw S3Errors.notFound(`s3://${Bucket}/${Key}`);
   if (record.deleteMarker) throw S3Errors.deleteMarker(Key);
   checkReadConditions(record, input);
-  const range = parseRange(input.Range, record.size);
-  return {
+  return readOutput(record, config, input.Range).output;
+}
+
+/** What GetObject and HeadObject both answer for an object (or the asked byte range of it). */
+function readOutput(record: ObjectRecord, config: BucketConfig, rangeHeader: string | undefined) {
+  const range = parseRange(rangeHeader, record.size);
+  const output = {
     ...describe(record, config),
     ContentLength: range ? range.end - range.start + 1 : record.size,
     ContentRange: range && `bytes ${range.start}-${range.end}/${record.size}`,
   };
+  return { range, output };
 }
 
 export async function copyObject(ctx: S3Context, input: CopyObjectCommandInput): Promise<Output<CopyObjectOutput>> {

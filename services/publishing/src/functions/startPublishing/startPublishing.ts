@@ -2,7 +2,7 @@ import { CreateModelCommand, CreateTransformJobCommand } from '@aws-sdk/client-s
 import * as z from 'zod/mini';
 import { getJson, getJsonIfExists } from '@mlops/clients';
 import { EvaluationStateSchema, jobName, layout, nextWait, POLLING, RegistrationStateSchema, RunStateSchema, s3Uri, type RunState } from '@mlops/core';
-import { jobNetwork, modelRequest, outputColumnCount, runConfig, transformRequest, type Deps } from '@mlops/lambda-kit';
+import { outputColumnCount, runConfig, servedModelRequest, transformRequest, type Deps, type ServedRun } from '@mlops/lambda-kit';
 import { SCORE_PROBLEM_FILE, ScoringDataError, transformOutputPrefix, type PreparedSummary } from '../../lib/published';
 
 export const StartPublishingEvent = z.extend(RunStateSchema, {
@@ -37,27 +37,10 @@ export async function startPublishing(state: StartPublishingEvent, deps: Deps) {
   const config = await runConfig(state as RunState, deps);
   const artifacts = env.need('ARTIFACTS_BUCKET');
   const summary = await checkScoringData(state, deps, artifacts);
-  const image = state.scoring.candidate.image ?? env.imageUri(config.container.image);
-  const modelName = jobName({ project: env.project, pipeline: state.pipeline, kind: 'model', runId: state.runId });
+  const model = servedModelRequest(state as ServedRun, config, env);
+  const modelName = model.ModelName as string;
   const topK = config.publish.topContributions;
-  await clients.sagemaker.send(
-    new CreateModelCommand(
-      modelRequest({
-        name: modelName,
-        image,
-        modelDataUrl: state.scoring.candidate.modelDataUrl,
-        roleArn: env.need('SAGEMAKER_ROLE_ARN'),
-        environment: {
-          MODEL_VERSION: String(state.registration.version),
-          RUN_ID: state.runId,
-          OPERATING_THRESHOLD: String(state.evaluation.threshold),
-          TOP_K: String(topK),
-        },
-        network: jobNetwork(config, env),
-        state,
-      }),
-    ),
-  );
+  await clients.sagemaker.send(new CreateModelCommand(model));
   const name = jobName({ project: env.project, pipeline: state.pipeline, kind: 'publish', runId: state.runId });
   const outputPrefix = transformOutputPrefix(state.pipeline, state.runId);
   // The container writes min(K, features) pairs: the output filter must keep exactly those columns.

@@ -21,7 +21,7 @@ import {
   type PipelineConfig,
   type RunState,
 } from '@mlops/core';
-import { ENDPOINT_VARIANT, EndpointDeploymentError, jobNetwork, modelRequest, runConfig, type Deps } from '@mlops/lambda-kit';
+import { ENDPOINT_VARIANT, EndpointDeploymentError, runConfig, servedModelRequest, type Deps, type ServedRun } from '@mlops/lambda-kit';
 
 /** Endpoint creation and blue/green updates take minutes: first look after 60 s, then back off to 5 min. */
 export const ENDPOINT_POLLING = { base: 60, cap: 300 } as const;
@@ -93,26 +93,11 @@ async function describeEndpoint(deps: Deps, name: string): Promise<DescribeEndpo
 /** The model to serve: the batch path's (mode both), else one created here with the same settings. */
 async function servedModel(state: DeployEndpointEvent, config: PipelineConfig, deps: Deps): Promise<string> {
   if (state.publishing?.modelName) return state.publishing.modelName;
-  const { env } = deps;
-  const name = jobName({ project: env.project, pipeline: state.pipeline, kind: 'model', runId: state.runId });
-  const request = modelRequest({
-    name,
-    image: state.scoring.candidate.image ?? env.imageUri(config.container.image),
-    modelDataUrl: state.scoring.candidate.modelDataUrl,
-    roleArn: env.need('SAGEMAKER_ROLE_ARN'),
-    environment: {
-      MODEL_VERSION: String(state.registration.version),
-      RUN_ID: state.runId,
-      OPERATING_THRESHOLD: String(state.evaluation.threshold),
-      TOP_K: String(config.publish.topContributions),
-    },
-    network: jobNetwork(config, env),
-    state: state as RunState,
-  });
+  const request = servedModelRequest(state as ServedRun, config, deps.env);
   await deps.clients.sagemaker.send(new CreateModelCommand(request)).catch((error: unknown) => {
     if (!alreadyExists(error)) throw error; // a retried invocation: the model is there already
   });
-  return name;
+  return request.ModelName as string;
 }
 
 /**
