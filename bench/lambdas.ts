@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { build, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
 import { spread, type Spread } from './stats';
 
@@ -9,15 +10,16 @@ export interface LambdaFigures {
   fn: string;
   service: string;
   bytes: number;
-  /** The runtime's `@aws-sdk/client-*` modules that loading the bundle loads (the rest load on first use, if ever). */
+  /** The runtime's `@aws-sdk/client-*` modules the function's code imports from (loaded on first use: esbuild-plugins.cjs). */
   sdkModules: string[];
-  /** Loading the bundle in a fresh `node` (what runs after a bare `node -e 0`), with the SDK modules it loads. */
+  /** Of those, the ones loading the bundle loads (none while the lazy-aws-sdk plugin does its work). */
+  sdkAtLoad: string[];
+  /** Loading the bundle in a fresh `node` (what a cold start adds to a bare `node -e 0`). */
   loadMs: Spread;
-  /** The bundle's own code alone: loading it once the SDK modules it loads are already loaded. */
-  codeMs: Spread;
-  /** CPU time (user + system) of the same two loads: steadier than wall time on a busy machine. */
+  /** CPU time (user + system) of the same load: steadier than wall time on a busy machine. */
   loadCpuMs: Spread;
-  codeCpuMs: Spread;
+  /** Loading the SDK modules in `sdkModules` in a fresh `node`: the most the first invocation adds on top. */
+  sdkFirstUseMs: Spread;
 }
 
 /** Milliseconds a fresh `node` takes to evaluate `script` (median of `runs`), from the process's own clock. */
@@ -32,15 +34,13 @@ function nodeMs(cwd: string, script: string, runs: number): number[] {
 }
 
 /**
- * `require(bundle)` timed inside a fresh `node` (`preload` required first, untimed): the milliseconds, and the
- * `@aws-sdk/client-*` modules the timed `require` loaded. Timing inside the process leaves node's own start-up
- * (the bare `node -e 0`) and its noise out.
+ * `require` of `modules` timed inside a fresh `node`: the milliseconds, and the `@aws-sdk/client-*` modules the timed
+ * `require`s loaded. Timing inside the process leaves node's own start-up (the bare `node -e 0`) and its noise out.
  */
-function requireMs(cwd: string, bundle: string, preload: string[]): { ms: number; cpuMs: number; sdk: string[] } {
+function requireMs(cwd: string, modules: string[]): { ms: number; cpuMs: number; sdk: string[] } {
   const script = [
-    ...preload.map((m) => `require(${JSON.stringify(m)});`),
     'const before = new Set(Object.keys(require.cache)); const cpu = process.cpuUsage(); const t = process.hrtime.bigint();',
-    `require(${JSON.stringify(bundle)});`,
+    ...modules.map((m) => `require(${JSON.stringify(m)});`),
     'const ms = Number(process.hrtime.bigint() - t) / 1e6; const used = process.cpuUsage(cpu); const cpuMs = (used.user + used.system) / 1e3;',
     'const sdk = Object.keys(require.cache).filter((k) => !before.has(k)).map((k) => /@aws-sdk[/](client-[a-z0-9-]+)[/]/.exec(k)?.[1]);',
     'process.stdout.write(JSON.stringify({ ms, cpuMs, sdk: [...new Set(sdk.filter(Boolean))].sort() }));',
@@ -49,12 +49,15 @@ function requireMs(cwd: string, bundle: string, preload: string[]): { ms: number
 }
 
 /**
- * Every Lambda bundled exactly as `sls package` bundles it (packages/serverless-config/esbuild.yml): its minified
- * size; the time to load it in a fresh `node` (the cold-start cost above a bare `node -e 0`), with the runtime's SDK
- * client modules that loading it loads; and the time of its own code alone, those SDK modules already loaded.
+ * Every Lambda bundled exactly as `sls package` bundles it (packages/serverless-config/esbuild.yml, its plugins
+ * included): its minified size; the time to load it in a fresh `node` (the cold-start cost above a bare
+ * `node -e 0`) and the SDK client modules that loads; and, apart, what loading the SDK clients it uses costs its
+ * first invocation.
  */
 export async function benchLambdas(repo: string, runs: number): Promise<{ bare: Spread; lambdas: LambdaFigures[] }> {
   const options = parse(readFileSync(join(repo, 'packages/serverless-config/esbuild.yml'), 'utf8')) as Record<string, unknown>;
+  // `plugins` is a path relative to a service's folder, as serverless-esbuild reads it.
+  const plugins = createRequire(import.meta.url)(join(repo, 'services', 'ingest', options.plugins as string)) as Plugin[];
   const lambdas: LambdaFigures[] = [];
   const bareTimes = nodeMs(repo, '0', runs);
   for (const service of readdirSync(join(repo, 'services'))) {
@@ -64,8 +67,9 @@ export async function benchLambdas(repo: string, runs: number): Promise<{ bare: 
     mkdirSync(outdir, { recursive: true });
     for (const fn of readdirSync(functions)) {
       const outfile = join(outdir, `${fn}.cjs`);
-      await build({
+      const result = await build({
         entryPoints: [join(functions, fn, 'handler.ts')],
+        metafile: true,
         outfile,
         bundle: true,
         minify: options.minify as boolean,
@@ -74,20 +78,23 @@ export async function benchLambdas(repo: string, runs: number): Promise<{ bare: 
         platform: 'node',
         format: 'cjs',
         external: ['@aws-sdk/*', ...((options.external as string[]) ?? [])],
+        plugins,
         logLevel: 'silent',
       });
-      const loads = Array.from({ length: runs }, () => requireMs(outdir, outfile, []));
-      const sdkModules = loads[0]?.sdk.map((m) => `@aws-sdk/${m}`) ?? [];
-      const code = Array.from({ length: runs }, () => requireMs(outdir, outfile, sdkModules));
+      const text = readFileSync(outfile, 'utf8');
+      // The SDK packages the function's code imports from (the lazy modules): what its invocations can load.
+      const sdkModules = [...new Set(Object.keys(result.metafile.inputs).flatMap((k) => /^lazy-aws-sdk:(@aws-sdk\/client-[a-z0-9-]+)\?/.exec(k)?.[1] ?? []))].sort();
+      const loads = Array.from({ length: runs }, () => requireMs(outdir, [outfile]));
+      const firstUse = Array.from({ length: runs }, () => requireMs(outdir, sdkModules));
       lambdas.push({
         fn,
         service,
-        bytes: readFileSync(outfile).length,
+        bytes: text.length,
         sdkModules,
+        sdkAtLoad: loads[0]?.sdk.map((m) => `@aws-sdk/${m}`) ?? [],
         loadMs: spread(loads.map((l) => l.ms)),
-        codeMs: spread(code.map((l) => l.ms)),
         loadCpuMs: spread(loads.map((l) => l.cpuMs)),
-        codeCpuMs: spread(code.map((l) => l.cpuMs)),
+        sdkFirstUseMs: spread(firstUse.map((l) => l.ms)),
       });
     }
   }

@@ -1,10 +1,13 @@
 import { MlopsError } from '@mlops/core';
 
 /** A CSV text cannot be read as records (unterminated quote, stray character after a closing quote). */
-export class CsvFormatError extends MlopsError {}
+export class CsvFormatError extends MlopsError {
+  override readonly name = 'CsvFormatError';
+}
 
 /** One input row cannot be scored or used (wrong column count, a value that is not a number). */
 export class RowError extends MlopsError {
+  override readonly name = 'RowError';
   constructor(
     readonly line: number,
     detail: string,
@@ -15,7 +18,11 @@ export class RowError extends MlopsError {
 }
 
 /** hyperparameters.json holds an unknown name or a value out of range. */
-export class HyperparameterError extends MlopsError {}
+export class HyperparameterError extends MlopsError {
+  override readonly name = 'HyperparameterError';
+}
 
 /** model.json is missing or does not have the shape this container writes. */
-export class ModelFormatError extends MlopsError {}
+export class ModelFormatError extends MlopsError {
+  override readonly name = 'ModelFormatError';
+}

@@ -1,4 +1,7 @@
 export * from './config/schema';
+export * from './config/metric';
+export * from './config/columns';
+export * from './config/snapshot';
 export * from './config/parse';
 export * from './config/load';
 export * from './errors';

@@ -32,6 +32,8 @@ export type RunInput = z.infer<typeof RunInputSchema>;
 export const RunInfoSchema = z.object({
   runPrefix: z.string(),
   configKey: z.string(),
+  /** SHA-256 of the config snapshot at configKey (see config/snapshot.ts): later tasks trust it by this hash. */
+  configSha256: z.optional(z.string()),
   recordKey: z.string(),
   scoreData: z.nullable(S3LocationSchema),
   estimatedCostUsd: z.number(),

@@ -12,6 +12,7 @@ export interface SourcePosition {
  * @example try { parseDqdl(text) } catch (e) { if (e instanceof DqdlSyntaxError) console.log(e.line, e.column) }
  */
 export class DqdlSyntaxError extends MlopsError {
+  override readonly name = 'DqdlSyntaxError';
   readonly line: number;
   readonly column: number;
 

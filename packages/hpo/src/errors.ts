@@ -9,5 +9,6 @@ import { MlopsError } from '@mlops/core';
  * catch (e) { if (e instanceof TuningValidationError) console.error(e.code, e.message); }
  */
 export class TuningValidationError extends MlopsError {
+  override readonly name = 'TuningValidationError';
   readonly code = 'ValidationException';
 }

@@ -33,13 +33,16 @@ export type EndpointPointer = z.infer<typeof EndpointPointerSchema>;
 
 /** A prediction request that does not match the pipeline's schema; `problems` lists every one (HTTP 400). */
 export class PredictRequestError extends MlopsError {
+  override readonly name = 'PredictRequestError';
   constructor(readonly problems: string[]) {
     super(`invalid prediction request: ${problems.join('; ')}`);
   }
 }
 
 /** An endpoint could not be created or updated (failed, or rolled back to the previous configuration). */
-export class EndpointDeploymentError extends MlopsError {}
+export class EndpointDeploymentError extends MlopsError {
+  override readonly name = 'EndpointDeploymentError';
+}
 
 export type Row = Record<string, unknown>;
 

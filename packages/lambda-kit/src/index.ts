@@ -1,12 +1,11 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { getClients, type Clients } from '@mlops/clients';
 import { readEnv, type HandlerEnv } from './env';
+import { logMetrics, Metrics, MetricUnit } from './metrics';
 import { parseEvent } from './parse';
 import { redactingReplacer } from './redact';
 import { transientErrors } from './transient';
@@ -15,7 +14,7 @@ export { readEnv, type HandlerEnv } from './env';
 export { MAX_EVENT_BYTES, parseEvent } from './parse';
 export { isTransient, transientErrors } from './transient';
 export { REDACTED, redactingReplacer, registerSensitiveColumns } from './redact';
-export { MetricUnit };
+export { Metrics, MetricUnit, logMetrics } from './metrics';
 
 /** What a domain function receives besides its event: clients, settings, clock and observability. */
 export interface Deps {
@@ -30,7 +29,7 @@ export type DomainFunction<I, O> = (input: I, deps: Deps) => Promise<O>;
 
 /**
  * Wrap a domain function in the shared middy stack: Powertools logger (Lambda context, cold start),
- * metrics flushed after each call, the event parsed by a zod schema, the domain function called once.
+ * EMF metrics flushed after each call (./metrics), the event parsed by a zod schema, the domain function called once.
  * @example export const handler = createHandler('startTuning', StartTuningEvent, startTuning);
  */
 export function createHandler<S extends z.core.$ZodType, O>(name: string, schema: S, run: DomainFunction<z.infer<S>, O>) {

@@ -7,7 +7,6 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -16,8 +15,9 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { layout, loadPipelineConfig, type ResolvedPipelineConfig, type RunState } from '@mlops/core';
+import { configSnapshot, layout, loadPipelineConfig, type PipelineConfig, type ResolvedPipelineConfig, type RunState } from '@mlops/core';
 import { readEnv } from './env';
+import { Metrics } from './metrics';
 import type { Deps } from './index';
 
 export const ACCOUNT = '123456789012';
@@ -107,7 +107,7 @@ export function testDeps(options: { env?: Record<string, string | undefined>; no
     clients,
     env,
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'mlops-test', serviceName: 'test' }),
+    metrics: new Metrics({ namespace: 'mlops-test', serviceName: 'test', disabled: true }),
     now: () => new Date(at),
   };
   const sent = () =>
@@ -191,12 +191,17 @@ export function runState(
   };
 }
 
-/** Serve `config` as the run's frozen config (`runs/<p>/<runId>/config/pipeline.json`) plus any other objects. */
+/**
+ * Serve `config` as the run's frozen config (`runs/<p>/<runId>/config/pipeline.json`) plus any other objects, and
+ * record its hash in `state.run.configSha256`, as StartRun does.
+ */
 export function serveRunConfig(
   s3: ClientMocks['s3'],
   state: RunState,
   config: object,
   others: Record<string, string | object> = {},
 ): void {
-  serveObjects(s3, { [`s3://${ARTIFACTS}/${state.run.configKey}`]: config, ...others });
+  const snapshot = configSnapshot(config as PipelineConfig);
+  state.run.configSha256 = snapshot.sha256;
+  serveObjects(s3, { [`s3://${ARTIFACTS}/${state.run.configKey}`]: snapshot.body, ...others });
 }

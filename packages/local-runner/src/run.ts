@@ -48,7 +48,9 @@ export interface RunOutcome {
 }
 
 /** Raised when the local run could not even start an execution (the trigger ignored the file). */
-export class RunNotStartedError extends MlopsError {}
+export class RunNotStartedError extends MlopsError {
+  override readonly name = 'RunNotStartedError';
+}
 
 /** Prepare the local cloud under `<workdir>/cloud` and the process environment the functions read. */
 export async function openLocalCloud(workdir: string, trace?: string): Promise<{ cloud: LocalCloud; env: Record<string, string> }> {

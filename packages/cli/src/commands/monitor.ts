@@ -53,7 +53,9 @@ export interface MonitorOutcome {
 }
 
 /** Raised when the workdir has no deployed pipeline to monitor. */
-export class NothingToMonitorError extends MlopsError {}
+export class NothingToMonitorError extends MlopsError {
+  override readonly name = 'NothingToMonitorError';
+}
 
 async function pipelineName(pipeline: string): Promise<string> {
   if (/\.ya?ml$/.test(pipeline) && existsSync(pipeline)) return (await loadPipelineConfig(pipeline)).name;

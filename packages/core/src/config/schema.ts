@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { featureColumns } from './columns';
+import { MetricNameSchema, ThresholdRuleSchema } from './metric';
 
 /** Column types a pipeline can declare. `string` columns are kept but never used as model features. */
 export const ColumnTypeSchema = z.enum(['integer', 'number', 'category', 'string']).check(z.describe('integer and number are numeric features, category is one-hot encoded, string is carried but not a feature'));
@@ -9,9 +11,6 @@ export const ColumnSchema = z.strictObject({
     description: z.optional(z.string()),
   });
 
-const metricNames = ['roc_auc', 'pr_auc', 'log_loss', 'brier', 'accuracy', 'precision', 'recall', 'f1'] as const;
-export const MetricNameSchema = z.enum(metricNames);
-export type MetricName = z.infer<typeof MetricNameSchema>;
 
 export const DatasetSchema = z.strictObject({
     target: z.string().check(z.minLength(1), z.describe('Name of the binary label column')),
@@ -75,11 +74,6 @@ export const TuningSchema = z.strictObject({
       }),
   });
 
-export const ThresholdRuleSchema = z.discriminatedUnion('rule', [
-  z.strictObject({ rule: z.literal('max-f1') }),
-  z.strictObject({ rule: z.literal('target-recall'), recall: z.number().check(z.gt(0), z.lte(1)) }),
-  z.strictObject({ rule: z.literal('fixed'), value: z.number().check(z.gt(0), z.lt(1)) }),
-]);
 
 export const PolicySchema = z.strictObject({
     floors: z._default(z.partialRecord(MetricNameSchema, z.number()), { roc_auc: 0.7 }),
@@ -215,14 +209,4 @@ export const PipelineConfigSchema = z.strictObject({
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
 export type PipelineConfigInput = z.input<typeof PipelineConfigSchema>;
 export type ColumnType = z.infer<typeof ColumnTypeSchema>;
-export type ThresholdRule = z.infer<typeof ThresholdRuleSchema>;
 export type GatePolicy = z.infer<typeof PolicySchema>;
-
-/** Feature columns: declared columns that are neither target, row key, ignored nor free text. */
-export function featureColumns(config: PipelineConfig): string[] {
-  const { dataset } = config;
-  const excluded = new Set([dataset.target, dataset.rowKey, ...dataset.ignore]);
-  return Object.entries(dataset.columns)
-    .filter(([name, col]) => !excluded.has(name) && col.type !== 'string')
-    .map(([name]) => name);
-}

@@ -4,7 +4,9 @@ import { MlopsError, layout } from '@mlops/core';
  * The scoring data cannot be scored (a required column is missing, or it holds no row). Raised by StartPublishing,
  * before anything is created, so the run fails at the publish stage and `latest` stays on the previous run.
  */
-export class ScoringDataError extends MlopsError {}
+export class ScoringDataError extends MlopsError {
+  override readonly name = 'ScoringDataError';
+}
 
 /** Where the batch transform writes its raw, headerless output: inside the run, never under `predictions/`. */
 export function transformOutputPrefix(pipeline: string, runId: string): string {

@@ -1,7 +1,8 @@
 import 'aws-sdk-client-mock-vitest/extend';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CopyObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { BudgetExceededError, ConfigError, estimateRunCost, RunInfoSchema, type RunInput } from '@mlops/core';
+import { BudgetExceededError, ConfigError, estimateRunCost, parsePipelineConfig, RunInfoSchema, trustSnapshot, type RunInput } from '@mlops/core';
 import { ARTIFACTS, DATA, s3Body, sampleConfig, serveObjects, testDeps, writtenObjects } from '@mlops/lambda-kit/testing';
 import { estimateRows, startRun } from './startRun';
 
@@ -118,7 +119,7 @@ describe('startRun', () => {
     );
   });
 
-  it('snapshots the deployed config unchanged and returns where the run keeps its files', async () => {
+  it('snapshots the validated config, defaults filled in, with its hash, and returns where the run keeps its files', async () => {
     // Prepare
     const { deps, mocks, config } = await deployed();
 
@@ -127,12 +128,16 @@ describe('startRun', () => {
 
     // Assess
     const written = writtenObjects(mocks.s3);
-    expect(
-      JSON.parse(written.get(`s3://${ARTIFACTS}/runs/attrition/${RUN_ID}/config/pipeline.json`) ?? 'null'),
-    ).toEqual(config);
+    const snapshot = written.get(`s3://${ARTIFACTS}/runs/attrition/${RUN_ID}/config/pipeline.json`) ?? 'null';
+    expect(JSON.parse(snapshot)).toEqual(parsePipelineConfig(config));
+    expect(createHash('sha256').update(snapshot).digest('hex')).toBe(run.configSha256);
+    // What every later task reads back: the same config, trusted by that hash.
+    expect(trustSnapshot(snapshot, run.configSha256, 'snapshot')).toEqual(parsePipelineConfig(config));
+    expect(() => trustSnapshot(snapshot.replace('"attrition"', '"other"'), run.configSha256, 'snapshot')).toThrow(/changed after StartRun/);
     expect(RunInfoSchema.parse(run)).toEqual({
       runPrefix: `runs/attrition/${RUN_ID}/`,
       configKey: `runs/attrition/${RUN_ID}/config/pipeline.json`,
+      configSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       recordKey: `runs/attrition/${RUN_ID}/record.json`,
       scoreData: null,
       estimatedCostUsd: estimateRunCost(config, { rows: 3 }).totalUsd,

@@ -2,6 +2,7 @@ import { CopyObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   assertWithinBudget,
   ConfigError,
+  configSnapshot,
   estimateRunCost,
   layout,
   parsePipelineConfig,
@@ -9,7 +10,7 @@ import {
   type RunInfo,
   type RunInput,
 } from '@mlops/core';
-import { getJsonIfExists, listObjects, putJson } from '@mlops/clients';
+import { getJsonIfExists, listObjects, putJson, putText } from '@mlops/clients';
 import type { Deps } from '@mlops/lambda-kit';
 
 export const StartRunEvent = RunInputSchema;
@@ -57,7 +58,9 @@ export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
   if (raw === undefined) throw new ConfigError(`pipeline ${pipeline} has no deployed config at ${layout.pipelineConfig(pipeline)}`);
   const config = parsePipelineConfig(raw, `deployed config of ${pipeline}`);
   const configKey = layout.runConfig(pipeline, runId);
-  await putJson(clients.s3, artifacts, configKey, raw);
+  // The validated config, defaults filled in: later tasks trust it by its hash instead of parsing it again.
+  const snapshot = configSnapshot(config);
+  await putText(clients.s3, artifacts, configKey, snapshot.body, 'application/json');
 
   const fileName = dataset.key.split('/').pop() as string;
   const frozenKey = `${layout.runInput(pipeline, runId)}${fileName}`;
@@ -94,6 +97,7 @@ export async function startRun(input: RunInput, deps: Deps): Promise<RunInfo> {
   return {
     runPrefix: layout.runPrefix(pipeline, runId),
     configKey,
+    configSha256: snapshot.sha256,
     recordKey,
     scoreData,
     estimatedCostUsd: estimate.totalUsd,

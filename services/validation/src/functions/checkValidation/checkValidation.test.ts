@@ -12,6 +12,8 @@ import { ARTIFACTS, runState, sampleConfig, serveRunConfig, testDeps, writtenObj
 import { checkValidation, type CheckValidationEvent } from './checkValidation';
 
 const RUN = 'dqrun-7c1f3e0b5a92d4e6f8a1b3c5d7e9f0a2';
+/** The run every event belongs to; `checking` serves its frozen config (and records the config's hash in it). */
+const STATE = runState();
 
 const event = (attempt = 0): CheckValidationEvent => {
   const validation: ValidationState = {
@@ -21,7 +23,7 @@ const event = (attempt = 0): CheckValidationEvent => {
     attempt,
     waitSeconds: 15,
   };
-  return { ...runState(), validation };
+  return { ...STATE, validation };
 };
 
 const rule = (description: string, result: DataQualityRuleResultStatus, message?: string): DataQualityRuleResult => ({
@@ -37,8 +39,8 @@ async function checking(header?: string[]) {
   const t = testDeps();
   const config = await sampleConfig();
   const columns = header ?? Object.keys(config.dataset.columns);
-  const input = `s3://${ARTIFACTS}/${runState().run.runPrefix}input/hr-2026-03.csv`;
-  serveRunConfig(t.mocks.s3, runState(), config, { [input]: `${columns.join(',')}\n` });
+  const input = `s3://${ARTIFACTS}/${STATE.run.runPrefix}input/hr-2026-03.csv`;
+  serveRunConfig(t.mocks.s3, STATE, config, { [input]: `${columns.join(',')}\n` });
   return t;
 }
 
