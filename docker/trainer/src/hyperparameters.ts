@@ -1,21 +1,21 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { HyperparameterError } from './errors';
+import './messages';
 
-const num = () => z.coerce.number<string>();
+const num = (...checks: z.core.$ZodCheck<number>[]) => z.coerce.number<string>().check(...checks);
 
 /** hyperparameters.json as SageMaker writes it (every value a string), with defaults and ranges. */
-export const HyperparametersSchema = z
-  .object({
-    model: z.enum(['logistic', 'gbt']).default('logistic'),
-    l2: num().positive().default(1).describe('logistic: L2 penalty λ in Σ log-loss + λ/2 ‖w‖² (= 1 / C)'),
-    n_estimators: num().int().min(1).max(5000).default(100),
-    max_depth: num().int().min(1).max(8).default(3),
-    learning_rate: num().gt(0).max(1).default(0.1),
-    min_samples_leaf: num().int().min(1).default(20),
-    subsample: num().gt(0).max(1).default(1),
-    seed: num().int().min(0).default(42),
-  })
-  .strict();
+export const HyperparametersSchema = z.strictObject({
+  model: z._default(z.enum(['logistic', 'gbt']), 'logistic'),
+  /** logistic: L2 penalty λ in Σ log-loss + λ/2 ‖w‖² (= 1 / C). */
+  l2: z._default(num(z.positive()), 1),
+  n_estimators: z._default(num(z.int(), z.minimum(1), z.maximum(5000)), 100),
+  max_depth: z._default(num(z.int(), z.minimum(1), z.maximum(8)), 3),
+  learning_rate: z._default(num(z.gt(0), z.maximum(1)), 0.1),
+  min_samples_leaf: z._default(num(z.int(), z.minimum(1)), 20),
+  subsample: z._default(num(z.gt(0), z.maximum(1)), 1),
+  seed: z._default(num(z.int(), z.minimum(0)), 42),
+});
 
 export type Hyperparameters = z.infer<typeof HyperparametersSchema>;
 

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './messages';
 import { ByteOutput } from './byte-output';
 import { csvField, parseCsvText } from './csv';
 import { scanPlainCsv, wrongWidth } from './csv-scan';

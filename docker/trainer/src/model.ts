@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './messages';
 import { encodedOffsets, featureToInput } from './encoder';
 import { ModelFormatError, RowError } from './errors';
 import { gbtExplain, type Tree } from './gbt';
@@ -8,15 +9,15 @@ import { parseNumber } from './table';
 export const MODEL_FORMAT = 'mlops-trainer-model/1';
 
 const EncoderSchema = z.discriminatedUnion('kind', [
-  z.object({ name: z.string(), kind: z.literal('numeric'), mean: z.number(), scale: z.number().positive() }),
+  z.object({ name: z.string(), kind: z.literal('numeric'), mean: z.number(), scale: z.number().check(z.positive()) }),
   z.object({ name: z.string(), kind: z.literal('category'), levels: z.array(z.string()) }),
 ]);
 
 const TreeSchema = z.object({
-  feature: z.array(z.number().int()),
+  feature: z.array(z.int()),
   threshold: z.array(z.number()),
-  left: z.array(z.number().int()),
-  right: z.array(z.number().int()),
+  left: z.array(z.int()),
+  right: z.array(z.int()),
   value: z.array(z.number()),
 });
 
@@ -32,15 +33,15 @@ const CommonSchema = z.object({
   target: z.object({ name: z.string(), positiveLabel: z.string(), negativeLabel: z.string() }),
   hyperparameters: z.record(z.string(), z.string()),
   metrics: z.record(z.string(), z.number()),
-  training: z.object({ rows: z.number().int(), positives: z.number().int(), validationRows: z.number().int() }),
+  training: z.object({ rows: z.int(), positives: z.int(), validationRows: z.int() }),
 });
 
 export const ModelArtifactSchema = z.discriminatedUnion('modelType', [
-  CommonSchema.extend({
+  z.extend(CommonSchema, {
     modelType: z.literal('logistic'),
     logistic: z.object({ intercept: z.number(), weights: z.array(z.number()), l2: z.number(), iterations: z.number() }),
   }),
-  CommonSchema.extend({
+  z.extend(CommonSchema, {
     modelType: z.literal('gbt'),
     gbt: z.object({ prior: z.number(), learningRate: z.number(), trees: z.array(TreeSchema) }),
   }),

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '@mlops/core';
-import { z, ZodError } from 'zod';
+import * as z from 'zod/mini';
+import { $ZodError } from 'zod/v4/core';
+import './messages';
 import { CsvFormatError, RowError } from './errors';
 import { scoreCsv, scoreJson, type ScoringOptions } from './invocations';
 import { loadModel, type CompiledModel } from './model';
@@ -16,13 +18,13 @@ export interface ServeOptions extends ScoringOptions {
 }
 
 const EnvSchema = z.object({
-  SAGEMAKER_BIND_TO_PORT: z.coerce.number<string>().int().min(0).max(65535).default(8080),
-  SERVE_HOST: z.string().min(1).default('0.0.0.0'),
-  OPERATING_THRESHOLD: z.coerce.number<string>().min(0).max(1).default(0.5),
-  MODEL_VERSION: z.string().default(''),
-  RUN_ID: z.string().default(''),
-  TOP_K: z.coerce.number<string>().int().min(0).max(1000).default(3),
-  MAX_BODY_MB: z.coerce.number<string>().positive().default(100),
+  SAGEMAKER_BIND_TO_PORT: z._default(z.coerce.number<string>().check(z.int(), z.minimum(0), z.maximum(65535)), 8080),
+  SERVE_HOST: z._default(z.string().check(z.minLength(1)), '0.0.0.0'),
+  OPERATING_THRESHOLD: z._default(z.coerce.number<string>().check(z.minimum(0), z.maximum(1)), 0.5),
+  MODEL_VERSION: z._default(z.string(), ''),
+  RUN_ID: z._default(z.string(), ''),
+  TOP_K: z._default(z.coerce.number<string>().check(z.int(), z.minimum(0), z.maximum(1000)), 3),
+  MAX_BODY_MB: z._default(z.coerce.number<string>().check(z.positive()), 100),
 });
 
 /** Serving options from the environment (SAGEMAKER_BIND_TO_PORT, OPERATING_THRESHOLD, MODEL_VERSION, RUN_ID, TOP_K). */
@@ -93,7 +95,7 @@ async function invocations(
 function errorStatus(error: unknown): [number, string] {
   if (error instanceof HttpError) return [error.status, error.message];
   if (error instanceof RowError || error instanceof CsvFormatError) return [400, error.message];
-  if (error instanceof ZodError) {
+  if (error instanceof $ZodError) {
     return [
       400,
       `invalid request: ${error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,

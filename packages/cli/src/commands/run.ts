@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { repoRoot } from '@mlops/local-backend';
 import { openLocalCloud, runPipeline, summarize, type RunStatus, type RunSummary, type StateEvent } from '@mlops/local-runner';
-import { writeRunReport } from '@mlops/report';
 import { localDashboard } from '@mlops/report/dashboard';
 import { countLines, estimateRunCost, loadPipelineConfig, type PipelineConfig } from '@mlops/core';
 import { scoringProgress, trialProgress } from '../progress';
@@ -53,6 +52,10 @@ async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
   const out = flags.json ? process.stderr : process.stdout;
   if (!flags.json) out.write(`mlops: running ${flags.pipeline} on ${flags.data} (workdir ${workdir})\n`);
   const started = Date.now();
+  // The run report's renderer (Vega) is the largest module the CLI loads: loaded while the run waits on its jobs,
+  // not before the run starts nor after it ends.
+  const report = import('@mlops/report');
+  report.catch(() => undefined);
   const config = await loadPipelineConfig(flags.pipeline);
   await printEstimate(config, flags, out);
   const { cloud: live } = await openLocalCloud(workdir);
@@ -69,7 +72,7 @@ async function runCommand(flags: RunFlags, verbose: boolean): Promise<number> {
     });
     stopProgress();
     const summary: RunSummary & { wallMs: number; report?: string; dashboard?: string } = { ...(await summarize(outcome, live)), wallMs: Date.now() - started };
-    if (outcome.record) summary.report = await writeRunReport({ workdir, runId: outcome.runId });
+    if (outcome.record) summary.report = await (await report).writeRunReport({ workdir, runId: outcome.runId });
     summary.dashboard = await localDashboard({ workdir, pipeline: config.name, runId: outcome.runId });
     await writeFile(join(workdir, 'last-run.json'), JSON.stringify(summary, null, 2));
     if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
