@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -37,6 +38,22 @@ describe('helpers for other local services', () => {
     expect(await readFile(await s3.localPathOf(Bucket, 'runs/r1/model.json'), 'utf8')).toBe('{"w":2}');
     await expect(s3.localPathOf(Bucket, 'missing')).rejects.toMatchObject({ name: 'NoSuchKey' });
     await expect(s3.localPathOf('no-bucket', 'k')).rejects.toMatchObject({ name: 'NoSuchBucket' });
+  });
+
+  it('moveFileIn moves a file its writer hashed into the bucket, as PutObject would store it', async () => {
+    const file = join(root, 'part-0.csv.out');
+    const text = 'key1,0.25,0\nkey2,0.75,1\n';
+    await writeFile(file, text);
+    const md5 = createHash('md5').update(text).digest('hex');
+    const { ETag } = await s3.moveFileIn(Bucket, 'scored/part-0.csv.out', file, { md5, size: text.length });
+    expect(ETag).toBe(`"${md5}"`);
+    const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'scored/part-0.csv.out' }));
+    expect(await got.Body?.transformToString()).toBe(text);
+    expect(got.ETag).toBe(`"${md5}"`);
+    // Moved, not copied; and no staged file left in the store.
+    await expect(readFile(file)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await filesUnder(join(root, 's3'))).filter((f) => f.includes('.tmp'))).toEqual([]);
+    await expect(s3.moveFileIn('no-bucket', 'k', file, { md5, size: 1 })).rejects.toMatchObject({ name: 'NoSuchBucket' });
   });
 
   it('putFile uploads a local file with the MD5 ETag', async () => {

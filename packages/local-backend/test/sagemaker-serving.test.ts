@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   AddTagsCommand,
   CreateEndpointCommand,
@@ -148,9 +149,12 @@ describe('transformFile (mini-batches against a stub server)', () => {
         reshapeOutput: true,
         assembleLines: true,
       });
-      expect(sent).toBe(25);
+      expect(sent.records).toBe(25);
       expect(bodies.length).toBeGreaterThan(5);
       expect(bodies.every((b) => Buffer.byteLength(b) <= 40)).toBe(true);
+      // The output's MD5 and size, computed while writing it, are the file's.
+      const written = await readFile(join(dir, 'in.csv.out'));
+      expect(sent).toMatchObject({ md5: createHash('md5').update(written).digest('hex'), size: written.length });
       const out = lines(await readFile(join(dir, 'in.csv.out'), 'utf8'));
       expect(out).toEqual(Array.from({ length: 25 }, (_, i) => `key${i},"x,${i}",${i * 2}`));
     } finally {
@@ -191,7 +195,7 @@ describe('transformFile with requests in flight', () => {
         concurrency: 3,
       };
       const sent = await transformFile(join(dir, 'in.csv'), join(dir, 'in.csv.out'), plan);
-      expect(sent).toBe(40);
+      expect(sent.records).toBe(40);
       expect(requests).toBeGreaterThan(5);
       expect(lines(await readFile(join(dir, 'in.csv.out'), 'utf8'))).toEqual(Array.from({ length: 40 }, (_, i) => `key${i},p${i}`));
     } finally {

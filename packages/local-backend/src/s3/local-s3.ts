@@ -14,7 +14,8 @@ import { listObjectVersions, listObjectsV2 } from './list';
 import { copyObject, deleteObject, deleteObjects, getObject, headObject, putObject } from './objects';
 import type { S3Context, S3Faults } from './objects';
 import { ObjectStore } from './store';
-import { downloadPrefix, localPathOf, putFile, uploadDir } from './transfer';
+import { downloadPrefix, localPathOf, moveFileIn, putFile, uploadDir } from './transfer';
+import type { WrittenBody } from './body';
 
 export interface LocalS3Options {
   /** The folder holding every bucket (created on demand). */
@@ -85,6 +86,11 @@ export class LocalS3 extends LocalService {
     options?: { contentType?: string; metadata?: Record<string, string> },
   ): Promise<{ ETag?: string; VersionId?: string }> {
     return putFile(this.context, bucket, key, path, options);
+  }
+
+  /** Moves a file already hashed by its writer into `bucket/key` (see transfer.ts `moveFileIn`). */
+  moveFileIn(bucket: string, key: string, path: string, written: WrittenBody): Promise<{ ETag?: string; VersionId?: string }> {
+    return moveFileIn(this.context, bucket, key, path, written);
   }
 
   /** Copies the objects under `prefix` into `dir` (SageMaker S3Prefix style paths); returns the files written. */

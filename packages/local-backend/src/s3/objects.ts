@@ -20,7 +20,7 @@ import type {
   PutObjectOutput,
   _Error as S3ErrorEntry,
 } from '@aws-sdk/client-s3';
-import { parseRange, quoteEtag, responseBody, writeBody } from './body';
+import { parseRange, quoteEtag, responseBody, writeBody, type WrittenBody } from './body';
 import { checkReadConditions, checkWriteConditions } from './conditions';
 import { S3Errors } from './errors';
 import { keyPathParts } from './keys';
@@ -43,12 +43,28 @@ const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 
 export async function putObject(ctx: S3Context, input: PutObjectCommandInput): Promise<Output<PutObjectOutput>> {
   const { Bucket = '', Key = '' } = input;
-  const config = await ctx.store.bucket(Bucket);
+  await ctx.store.bucket(Bucket);
   keyPathParts(Key);
-  const metadata = normalizeMetadata(input.Metadata);
+  // Refused before a byte is written.
+  normalizeMetadata(input.Metadata);
   await ctx.faults.beforeWrite?.(Bucket, Key);
   const staged = await ctx.store.tempPath('body');
-  const { md5, size } = await writeBody(input.Body, staged);
+  return commitStaged(ctx, input, staged, await writeBody(input.Body, staged));
+}
+
+/**
+ * The second half of PutObject: `staged` (a file under the store's temp folder, of `written` bytes and MD5) becomes
+ * the new version of `input.Key` once the request's checks pass; it is removed either way.
+ */
+export async function commitStaged(
+  ctx: S3Context,
+  input: PutObjectCommandInput,
+  staged: string,
+  { md5, size }: WrittenBody,
+): Promise<Output<PutObjectOutput>> {
+  const { Bucket = '', Key = '' } = input;
+  const config = await ctx.store.bucket(Bucket);
+  const metadata = normalizeMetadata(input.Metadata);
   try {
     if (input.ContentLength !== undefined && input.ContentLength !== size) {
       throw S3Errors.incompleteBody(input.ContentLength, size);

@@ -1,11 +1,12 @@
 /** File ↔ bucket helpers for other local services (SageMaker channels, processing outputs), on the same code paths. */
 import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { S3Errors } from './errors';
 import type { S3Context } from './objects';
-import { putObject } from './objects';
+import { commitStaged, putObject } from './objects';
+import { writeBody, type WrittenBody } from './body';
 
 /**
  * Path of the bytes of the current version of `bucket/key`, for fast local copies. Treat it as read-only: it is
@@ -34,6 +35,33 @@ export async function putFile(
     ContentType: options.contentType,
     Metadata: options.metadata,
   });
+  return { ETag, VersionId };
+}
+
+/**
+ * Makes a local file its writer already hashed (`written`: MD5 and size, as a job hashes its output while writing it)
+ * the new version of `bucket/key` by moving it into the store: no second pass over the bytes. Same checks, faults and
+ * record as PutObject. The file is gone afterwards; on another filesystem it is copied (and hashed again) instead.
+ */
+export async function moveFileIn(
+  ctx: S3Context,
+  bucket: string,
+  key: string,
+  path: string,
+  written: WrittenBody,
+  options: { contentType?: string } = {},
+): Promise<{ ETag?: string; VersionId?: string }> {
+  await ctx.store.bucket(bucket);
+  await ctx.faults.beforeWrite?.(bucket, key);
+  const staged = await ctx.store.tempPath('body');
+  let body = written;
+  try {
+    await rename(path, staged);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    body = await writeBody(createReadStream(path, { highWaterMark: 1 << 20 }), staged);
+  }
+  const { ETag, VersionId } = await commitStaged(ctx, { Bucket: bucket, Key: key, ContentType: options.contentType }, staged, body);
   return { ETag, VersionId };
 }
 

@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -61,8 +62,25 @@ function append(batch: Batch, sent: string, size: number): void {
   batch.count++;
 }
 
-async function write(out: WriteStream, data: string | Buffer): Promise<void> {
-  if (!out.write(data)) await once(out, 'drain');
+/** The output file, hashed as it is written (its MD5 becomes the S3 ETag without a second pass over the bytes). */
+interface Output {
+  stream: WriteStream;
+  md5: Hash;
+  size: number;
+}
+
+async function write(out: Output, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  out.md5.update(bytes);
+  out.size += bytes.length;
+  if (!out.stream.write(bytes)) await once(out.stream, 'drain');
+}
+
+/** What `transformFile` wrote: the records sent, and the output file's MD5 (hex) and size. */
+export interface TransformedFile {
+  records: number;
+  md5: string;
+  size: number;
 }
 
 async function invoke(plan: TransformPlan, body: Uint8Array): Promise<string> {
@@ -152,8 +170,8 @@ function filtered(plan: TransformPlan, record: string): string {
  * order as they come. Up to `concurrency` requests are in flight at once (MaxConcurrentTransforms), so cutting and
  * joining records overlaps with the model server's work. Returns the number of records sent.
  */
-export async function transformFile(file: string, outFile: string, plan: TransformPlan, answeredBefore = 0): Promise<number> {
-  const out = createWriteStream(outFile);
+export async function transformFile(file: string, outFile: string, plan: TransformPlan, answeredBefore = 0): Promise<TransformedFile> {
+  const out: Output = { stream: createWriteStream(outFile), md5: createHash('md5'), size: 0 };
   const inFlight: { batch: Batch; answer: Promise<string> }[] = [];
   const concurrency = Math.max(1, plan.concurrency ?? 1);
   let batch = newBatch(plan);
@@ -190,8 +208,8 @@ export async function transformFile(file: string, outFile: string, plan: Transfo
     await send();
     while (inFlight.length > 0) await writeOldest();
   } finally {
-    out.end();
-    await once(out, 'close');
+    out.stream.end();
+    await once(out.stream, 'close');
   }
-  return answered - answeredBefore;
+  return { records: answered - answeredBefore, md5: out.md5.digest('hex'), size: out.size };
 }

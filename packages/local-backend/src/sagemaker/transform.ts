@@ -161,13 +161,19 @@ async function transformAll(ctx: SageMakerContext, state: TransformJobState, dir
   const inputDir = join(dir, 'input');
   const files = await downloadInput(ctx, state.TransformInput?.DataSource?.S3DataSource?.S3Uri as string, inputDir);
   const failAfter = ctx.faults.transformFailAfterRecords;
+  // The progress bar's total, counted while the transform runs (progress is announced once it is known).
   // 1 MiB reads: counting a large file in the default 64 KiB chunks costs three times the CPU.
-  const total = (await Promise.all(files.map((file) => countLines(createReadStream(file, { highWaterMark: 1 << 20 }))))).reduce((a, b) => a + b, 0);
+  let total: number | undefined;
+  let announced = -1;
+  const counted = Promise.all(files.map((file) => countLines(createReadStream(file, { highWaterMark: 1 << 20 })))).then(
+    (counts) => (total = counts.reduce((a, b) => a + b, 0)),
+  );
+  counted.catch(() => undefined);
   const job = state.TransformJobName as string;
   const plan: TransformPlan = {
     ...planOf(state, server),
     onAnswered: (n: number) => {
-      ctx.progress('transform-progress', { job, records: n, total });
+      if (total !== undefined) ctx.progress('transform-progress', { job, records: (announced = n), total });
       if (failAfter !== undefined && n >= failAfter) {
         server.container.kill('SIGKILL');
         // Even when the last mini-batch was answered: the job fails once its server died, as on SageMaker.
@@ -180,10 +186,15 @@ async function transformAll(ctx: SageMakerContext, state: TransformJobState, dir
     const relativeName = relative(inputDir, file).split('\\').join('/');
     const outFile = join(dir, 'output', `${relativeName}.out`);
     await mkdir(dirname(outFile), { recursive: true });
-    answered += await transformFile(file, outFile, plan, answered);
+    const transformed = await transformFile(file, outFile, plan, answered);
+    answered += transformed.records;
     const { bucket, key } = parseS3Uri(s3Join(state.TransformOutput?.S3OutputPath as string, `${relativeName}.out`));
-    await ctx.s3.putFile(bucket, key, outFile);
+    // Hashed while written: moved into the bucket, not read and copied again.
+    await ctx.s3.moveFileIn(bucket, key, outFile, transformed);
   }
+  // A transform quicker than the count announces its end now.
+  await counted;
+  if (announced < answered) ctx.progress('transform-progress', { job, records: answered, total: total as number });
 }
 
 async function runTransform(ctx: SageMakerContext, name: string): Promise<void> {

@@ -9,6 +9,8 @@ export interface SageMakerS3 {
   localPathOf(bucket: string, key: string): Promise<string>;
   /** Store a local file as `s3://bucket/key`. */
   putFile(bucket: string, key: string, path: string): Promise<unknown>;
+  /** Store a local file its writer hashed (`md5` hex, `size` bytes) as `s3://bucket/key` by moving it (the file is gone). */
+  moveFileIn(bucket: string, key: string, path: string, written: { md5: string; size: number }): Promise<unknown>;
   /** Copy every object under `s3://bucket/prefix` into `dir` (SageMaker S3Prefix paths); the files written, in key order. */
   downloadPrefix(bucket: string, prefix: string, dir: string): Promise<string[]>;
   /** Store every file under `dir` as `s3://bucket/prefix/<relative path>`. */
