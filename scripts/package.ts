@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { processAlive } from '@mlops/core';
 import { ROOT, readComposeOutputs, removeSeededState, seedComposeState, stageArgument } from './seed-compose-state';
 
 const TIMEOUT_MS = Number(process.env.MLOPS_PACKAGE_TIMEOUT_MS ?? 600_000);
@@ -92,15 +93,6 @@ export function isPackagedFresh(stage: string, root = ROOT): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A lock directory (mkdir is atomic); a lock whose owner died is taken over. */
 async function withLock<T>(root: string, run: () => Promise<T>): Promise<T> {
   const lock = join(root, '.serverless', 'package.lock');
@@ -113,7 +105,7 @@ async function withLock<T>(root: string, run: () => Promise<T>): Promise<T> {
       break;
     } catch {
       const owner = Number(existsSync(join(lock, 'pid')) ? readFileSync(join(lock, 'pid'), 'utf8') : NaN);
-      if (Number.isFinite(owner) && !pidAlive(owner)) {
+      if (Number.isFinite(owner) && !processAlive(owner)) {
         rmSync(lock, { recursive: true, force: true });
         continue;
       }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError } from '@mlops/core';
+import { ConfigError, processAlive } from '@mlops/core';
 import * as z from 'zod/mini';
 import { $ZodError } from 'zod/v4/core';
 import './messages';
@@ -140,15 +140,6 @@ export async function startServer(
     server.listen(options.port, options.host, () => resolve());
   });
   return { server, port: (server.address() as AddressInfo).port };
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

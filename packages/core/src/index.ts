@@ -13,3 +13,4 @@ export * from './cost/estimate';
 export * from './random';
 export { configReferenceMarkdown } from './config/reference';
 export * from './lines';
+export * from './process';

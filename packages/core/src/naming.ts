@@ -6,9 +6,14 @@ export function newRunId(now: Date, entropy: string = randomBytes(3).toString('h
   return `${stamp}-${entropy.slice(0, 6)}`;
 }
 
+/** Hex SHA-256 of a text's UTF-8 bytes. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 /** Short stable hex digest of any text. */
 export function shortHash(text: string, length = 8): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
+  return sha256Hex(text).slice(0, length);
 }
 
 const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;

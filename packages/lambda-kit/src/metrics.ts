@@ -95,7 +95,7 @@ export class Metrics {
     const stored = this.#metrics.get(name);
     if (stored && stored.unit !== unit) throw new RangeError(`metric ${name} was added as ${stored.unit}, now as ${unit}`);
     if (!stored && this.#metrics.size >= MAX_METRICS) this.publish();
-    const entry = this.#metrics.get(name) ?? { unit, values: [] };
+    const entry = stored ?? { unit, values: [] };
     entry.values.push(value);
     this.#metrics.set(name, entry);
     if (this.#single || entry.values.length >= MAX_VALUES) this.publish();

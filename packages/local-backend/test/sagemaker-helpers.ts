@@ -74,14 +74,7 @@ export async function makeCloud(options: Partial<LocalSageMakerOptions> = {}) {
 export type Cloud = Awaited<ReturnType<typeof makeCloud>>;
 
 /** True while a process with this pid exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { processAlive as isAlive } from '@mlops/core';
 
 /** The attrition pipeline config, resolved to JSON (what `prepare` and `train` read). */
 export async function attritionConfigJson(): Promise<string> {

@@ -1,9 +1,8 @@
 import './polyfill';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { ConfigError } from '@mlops/core';
+import { ConfigError, shortHash } from '@mlops/core';
 import { repoRoot, type Executor, type LocalHistoryEvent, type TaskTokens } from '@mlops/local-backend';
 import type { LocalDefinition, LocalTask } from './definition';
 import type { HandlerInvoker } from './handlers';
@@ -154,7 +153,7 @@ const validated = new Set<string>();
  */
 function stateMachineFor(definition: LocalDefinition['definition']): StateMachine {
   const text = JSON.stringify(definition);
-  const key = createHash('sha256').update(text).digest('hex').slice(0, 24);
+  const key = shortHash(text, 24);
   const marker = join(repoRoot(), 'node_modules', '.cache', 'mlops-asl', key);
   if (validated.has(key) || existsSync(marker)) {
     validated.add(key);

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors';
+import { sha256Hex } from '../naming';
 import type { PipelineConfig } from './schema';
 
 /**
@@ -11,10 +11,6 @@ import type { PipelineConfig } from './schema';
 export interface ConfigSnapshot {
   body: string;
   sha256: string;
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** The snapshot of a config `parsePipelineConfig` returned. */

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { PipelineConfig } from '@mlops/core';
+import { shortHash, type PipelineConfig } from '@mlops/core';
 import { columnStats, type ColumnStats } from '../evaluate/columnStats';
 import type { CellView } from '../evaluate/cell';
 import type { RowDispatcher } from '../evaluate/dispatch';
@@ -63,7 +62,7 @@ function categoricalProfiler(sensitive: boolean): { accept: (cell: CellView) => 
 
 /** Stable stand-in for a sensitive value: drift needs equal values to match, not the values themselves. */
 function hashValue(value: string): string {
-  return `sha256:${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
+  return `sha256:${shortHash(value, 16)}`;
 }
 
 /**

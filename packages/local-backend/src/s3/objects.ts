@@ -42,30 +42,27 @@ const HEADER_NAMES = ['CacheControl', 'ContentDisposition', 'ContentEncoding', '
 const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 
 export async function putObject(ctx: S3Context, input: PutObjectCommandInput): Promise<Output<PutObjectOutput>> {
-  const { Bucket = '', Key = '' } = input;
-  await ctx.store.bucket(Bucket);
-  keyPathParts(Key);
-  // Refused before a byte is written.
-  normalizeMetadata(input.Metadata);
-  await ctx.faults.beforeWrite?.(Bucket, Key);
-  const staged = await ctx.store.tempPath('body');
-  return commitStaged(ctx, input, staged, await writeBody(input.Body, staged));
+  return putStaged(ctx, input, (staged) => writeBody(input.Body, staged));
 }
 
 /**
- * The second half of PutObject: `staged` (a file under the store's temp folder, of `written` bytes and MD5) becomes
- * the new version of `input.Key` once the request's checks pass; it is removed either way.
+ * PutObject with the bytes staged by `stage`: it fills `staged` (a new file under the store's temp folder) and says
+ * how many bytes it holds and their MD5. The request is checked before anything is staged; the staged file becomes
+ * the new version of `input.Key` once the checks on its bytes pass, and is removed either way.
  */
-export async function commitStaged(
+export async function putStaged(
   ctx: S3Context,
   input: PutObjectCommandInput,
-  staged: string,
-  { md5, size }: WrittenBody,
+  stage: (staged: string) => Promise<WrittenBody>,
 ): Promise<Output<PutObjectOutput>> {
   const { Bucket = '', Key = '' } = input;
   const config = await ctx.store.bucket(Bucket);
+  keyPathParts(Key);
   const metadata = normalizeMetadata(input.Metadata);
+  await ctx.faults.beforeWrite?.(Bucket, Key);
+  const staged = await ctx.store.tempPath('body');
   try {
+    const { md5, size } = await stage(staged);
     if (input.ContentLength !== undefined && input.ContentLength !== size) {
       throw S3Errors.incompleteBody(input.ContentLength, size);
     }

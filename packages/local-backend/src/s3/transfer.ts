@@ -1,11 +1,11 @@
 /** File ↔ bucket helpers for other local services (SageMaker channels, processing outputs), on the same code paths. */
 import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readdir, rename } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { S3Errors } from './errors';
 import type { S3Context } from './objects';
-import { commitStaged, putObject } from './objects';
+import { putObject, putStaged } from './objects';
 import { writeBody, type WrittenBody } from './body';
 
 /**
@@ -51,17 +51,17 @@ export async function moveFileIn(
   written: WrittenBody,
   options: { contentType?: string } = {},
 ): Promise<{ ETag?: string; VersionId?: string }> {
-  await ctx.store.bucket(bucket);
-  await ctx.faults.beforeWrite?.(bucket, key);
-  const staged = await ctx.store.tempPath('body');
-  let body = written;
-  try {
-    await rename(path, staged);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    body = await writeBody(createReadStream(path, { highWaterMark: 1 << 20 }), staged);
-  }
-  const { ETag, VersionId } = await commitStaged(ctx, { Bucket: bucket, Key: key, ContentType: options.contentType }, staged, body);
+  const { ETag, VersionId } = await putStaged(ctx, { Bucket: bucket, Key: key, ContentType: options.contentType }, async (staged) => {
+    try {
+      await rename(path, staged);
+      return written;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      const copied = await writeBody(createReadStream(path, { highWaterMark: 1 << 20 }), staged);
+      await rm(path, { force: true });
+      return copied;
+    }
+  });
   return { ETag, VersionId };
 }
 

@@ -15,6 +15,7 @@ import type {
   UpdateEndpointInput,
   UpdateEndpointOutput,
 } from '@aws-sdk/client-sagemaker';
+import { processAlive } from '@mlops/core';
 import type { SageMakerContext } from './context';
 import { arnOf } from './context';
 import { readModel } from './models';
@@ -98,26 +99,17 @@ export async function readEndpointServer(root: string, endpointName: string): Pr
   return readJson<EndpointServerInfo>(join(root, 'endpoints', endpointName.toLowerCase(), 'server.json'));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Stop an endpoint server: our own child through its handle, another process's by pid (if it still runs our bundle). */
 async function stopServer(own: ModelServer | undefined, info: EndpointServerInfo | undefined): Promise<void> {
   if (own !== undefined && own.container.pid === info?.pid) return stopModelServer(own);
-  if (info === undefined || !alive(info.pid)) return;
+  if (info === undefined || !processAlive(info.pid)) return;
   const cmdline = await readFile(`/proc/${info.pid}/cmdline`, 'utf8').catch(() => '');
   if (!cmdline.includes('main.mjs')) return;
   process.kill(info.pid, 'SIGTERM');
-  for (let delay = 10, waited = 0; alive(info.pid) && waited < 5_000; waited += delay, delay = Math.min(delay * 2, 200)) {
+  for (let delay = 10, waited = 0; processAlive(info.pid) && waited < 5_000; waited += delay, delay = Math.min(delay * 2, 200)) {
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
-  if (alive(info.pid)) process.kill(info.pid, 'SIGKILL');
+  if (processAlive(info.pid)) process.kill(info.pid, 'SIGKILL');
 }
 
 /**
@@ -154,7 +146,7 @@ async function startFleet(ctx: SageMakerContext, name: string, configName: strin
     },
   );
   const blue = await readEndpointServer(ctx.root, name);
-  if (blue === undefined || !alive(blue.pid)) {
+  if (blue === undefined || !processAlive(blue.pid)) {
     await probeInvocation(server.url).catch(async (error: unknown) => {
       await stopModelServer(server);
       throw error;
@@ -254,7 +246,7 @@ export async function describeEndpoint(ctx: SageMakerContext, input: DescribeEnd
   const state = await ctx.store.get<EndpointState>('endpoints', name, () => endpointNotFound(ctx, name));
   if (state.EndpointStatus !== 'InService') return state;
   const server = await readEndpointServer(ctx.root, name);
-  if (server !== undefined && alive(server.pid)) return state;
+  if (server !== undefined && processAlive(server.pid)) return state;
   return { ...state, EndpointStatus: 'Failed', FailureReason: `The local model server (pid ${server?.pid}) is no longer running` };
 }
 

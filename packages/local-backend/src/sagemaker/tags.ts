@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { AddTagsInput, AddTagsOutput, ListTagsInput, ListTagsOutput, Tag } from '@aws-sdk/client-sagemaker';
+import { shortHash } from '@mlops/core';
 import type { SageMakerContext } from './context';
 import { paginate } from './context';
 import { validateRequest } from './validate';
@@ -9,7 +9,7 @@ interface TagState {
   Tags: Tag[];
 }
 
-const key = (arn: string) => createHash('sha256').update(arn).digest('hex').slice(0, 32);
+const key = (arn: string) => shortHash(arn, 32);
 
 /** Record tags on a resource ARN (merged by key, like AddTags). Tags are recorded only, never enforced. */
 export async function recordTags(ctx: SageMakerContext, arn: string, tags: Tag[]): Promise<Tag[]> {

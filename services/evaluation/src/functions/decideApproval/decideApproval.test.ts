@@ -55,6 +55,15 @@ function setUp(options: { request?: object | null; earlier?: object } = {}) {
   return { ...t, written, event };
 }
 
+/** A decision already recorded for the run (approve, by jane). */
+const EARLIER_APPROVAL = {
+  decision: 'approve',
+  decidedBy: 'jane',
+  reason: null,
+  decidedAt: '2026-03-02T10:30:00.000Z',
+  modelPackageArn: PACKAGE,
+};
+
 describe('decideApproval', () => {
   it('approves by resuming the execution with the decision as its output, leaving the package to publishing', async () => {
     // Prepare
@@ -131,13 +140,7 @@ describe('decideApproval', () => {
 
   it('repeats the same decision harmlessly, without resuming anything again', async () => {
     // Prepare
-    const earlier = {
-      decision: 'approve',
-      decidedBy: 'jane',
-      reason: null,
-      decidedAt: '2026-03-02T10:30:00.000Z',
-      modelPackageArn: PACKAGE,
-    };
+    const earlier = EARLIER_APPROVAL;
     const { deps, mocks, event } = setUp({ earlier });
 
     // Act
@@ -151,13 +154,7 @@ describe('decideApproval', () => {
 
   it('refuses a different decision once decided', async () => {
     // Prepare
-    const earlier = {
-      decision: 'approve',
-      decidedBy: 'jane',
-      reason: null,
-      decidedAt: '2026-03-02T10:30:00.000Z',
-      modelPackageArn: PACKAGE,
-    };
+    const earlier = EARLIER_APPROVAL;
     const { deps, mocks, event } = setUp({ earlier });
 
     // Act

@@ -4,8 +4,8 @@ import { executionName, layout, newRunId, shortHash, UnsafePathError, type RunIn
 import { getJsonIfExists, headObject, listObjects } from '@mlops/clients';
 import type { Deps } from '@mlops/lambda-kit';
 
-/** EventBridge "Object Created" from S3 (the retrain-by-upload path). */
-const S3ObjectCreated = z.object({
+/** EventBridge "Object Created" from S3 (the retrain-by-upload path; the decay monitor's labels path too). */
+export const S3ObjectCreated = z.object({
   'detail-type': z.literal('Object Created'),
   source: z.literal('aws.s3'),
   time: z.string(),

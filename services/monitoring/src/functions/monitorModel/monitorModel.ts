@@ -3,19 +3,8 @@ import * as z from 'zod/mini';
 import { getJson, getJsonIfExists, headObject, listObjects, putJson } from '@mlops/clients';
 import { layout, UnsafePathError, type ResolvedPipelineConfig } from '@mlops/core';
 import { MetricUnit, type Deps } from '@mlops/lambda-kit';
-import { startPipeline, type StartPipelineResult } from '@mlops/svc-ingest/start-pipeline';
+import { S3ObjectCreated, startPipeline, type StartPipelineResult } from '@mlops/svc-ingest/start-pipeline';
 import { joinPredictions, metricDrop, readLabels, realisedMetrics, type Joined, type RealisedMetrics } from './realised';
-
-/** EventBridge "Object Created" from S3 under `<pipeline>/labels/`. */
-const LabelsUploaded = z.object({
-  'detail-type': z.literal('Object Created'),
-  source: z.literal('aws.s3'),
-  time: z.string(),
-  detail: z.object({
-    bucket: z.object({ name: z.string() }),
-    object: z.object({ key: z.string().check(z.minLength(1), z.maxLength(1024)), 'version-id': z.optional(z.string()) }),
-  }),
-});
 
 /** On demand (`sls invoke`, `mlops monitor`): one labels object, or the pipeline's newest one. */
 const MonitorRequest = z.object({
@@ -24,7 +13,8 @@ const MonitorRequest = z.object({
   key: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 });
 
-export const MonitorModelEvent = z.union([LabelsUploaded, MonitorRequest]);
+/** EventBridge "Object Created" from S3 under `<pipeline>/labels/`, or a request. */
+export const MonitorModelEvent = z.union([S3ObjectCreated, MonitorRequest]);
 export type MonitorModelEvent = z.infer<typeof MonitorModelEvent>;
 
 const LABELS = /^([a-z][a-z0-9-]{0,30})\/labels\/(.+)$/;
