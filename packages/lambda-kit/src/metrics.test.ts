@@ -104,12 +104,15 @@ describe('EMF metrics', () => {
     expect(docs()[1]).toMatchObject({ RunDuration: 2.5, pipeline: 'churn', outcome: 'published' });
   });
 
-  it('splits at the EMF limits: 100 metrics a document, 100 values a metric', () => {
+  it('splits at the EMF limits: 100 metrics a document, 100 values a metric, each document with the dimensions', () => {
     const { metrics, docs } = collect();
+    metrics.addDimension('function', 'finishRun');
     for (let i = 0; i < 150; i++) metrics.addMetric(`m${i}`, MetricUnit.Count, i);
     for (let i = 0; i < 120; i++) metrics.addMetric('m0', MetricUnit.Count, i);
     metrics.publish();
     for (const doc of docs()) expect(emfProblems(doc)).toEqual([]);
+    expect(docs().length).toBeGreaterThan(2);
+    for (const doc of docs()) expect(doc).toMatchObject({ service: 'training', function: 'finishRun' });
     const counted = docs().flatMap((d) => Object.entries(d).filter(([k]) => k.startsWith('m')).flatMap(([, v]) => (Array.isArray(v) ? v : [v])));
     expect(counted).toHaveLength(270);
   });

@@ -94,11 +94,11 @@ export class Metrics {
     }
     const stored = this.#metrics.get(name);
     if (stored && stored.unit !== unit) throw new RangeError(`metric ${name} was added as ${stored.unit}, now as ${unit}`);
-    if (!stored && this.#metrics.size >= MAX_METRICS) this.publish();
+    if (!stored && this.#metrics.size >= MAX_METRICS) this.#flush();
     const entry = stored ?? { unit, values: [] };
     entry.values.push(value);
     this.#metrics.set(name, entry);
-    if (this.#single || entry.values.length >= MAX_VALUES) this.publish();
+    if (this.#single || entry.values.length >= MAX_VALUES) this.#flush();
   }
 
   /** Metrics written at once, with their own dimensions (besides `service`). */
@@ -129,9 +129,14 @@ export class Metrics {
 
   /** Write the stored metrics (if any) and forget them and the dimensions added since the last publish. */
   publish(): void {
+    this.#flush();
+    if (!this.#single) this.#dimensions = {};
+  }
+
+  /** Write the stored metrics (if any) and forget them; the dimensions stay (a document full before the invocation ends). */
+  #flush(): void {
     const document = this.serialize();
     this.#metrics = new Map();
-    if (!this.#single) this.#dimensions = {};
     if (document && !this.#options.disabled) this.#options.write(JSON.stringify(document));
   }
 }
