@@ -85,7 +85,7 @@ describe('lazy AWS SDK clients in the Lambda bundles', () => {
   });
 
   it(
-    'every function zip `sls package` builds loads with no AWS SDK installed at all',
+    'every function zip `sls package` builds loads with no AWS SDK installed at all, and refuses a bad event in English',
     async () => {
       await loadStage('dev');
       let checked = 0;
@@ -99,8 +99,19 @@ describe('lazy AWS SDK clients in the Lambda bundles', () => {
           const out = join(work, service, zip.replace(/\.zip$/, ''), handler!);
           mkdirSync(dirname(out), { recursive: true });
           writeFileSync(out, files[handler!]!);
-          const loaded = inFreshNode(work, `const m = require(${JSON.stringify(out)}); process.stdout.write(JSON.stringify({ handler: typeof m.handler, sdk: ${SDK_LOADED} }));`);
-          expect(loaded, `${service}/${zip}`).toEqual({ handler: 'function', sdk: 0 });
+          // An invalid event is refused before any client is needed.
+          const loaded = inFreshNode(
+            work,
+            `const m = require(${JSON.stringify(out)});
+             const loaded = { handler: typeof m.handler, sdk: ${SDK_LOADED} };
+             m.handler(42, { functionName: 'f', getRemainingTimeInMillis: () => 60000 }).then(
+               () => process.stdout.write(JSON.stringify({ ...loaded, refused: null })),
+               (e) => process.stdout.write(JSON.stringify({ ...loaded, refused: e.name + ': ' + e.message })),
+             );`,
+          );
+          expect(loaded, `${service}/${zip}`).toEqual({ handler: 'function', sdk: 0, refused: expect.stringMatching(/^InvalidEventError: /) });
+          // @mlops/core/messages is imported for its effect only: the bundle must still hold the English messages.
+          expect(Buffer.from(files[handler!]!).toString('utf8'), `${service}/${zip}`).toContain('Invalid input: expected');
           checked++;
         }
       }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { HyperparameterError } from './errors';
-import './messages';
+import '@mlops/core/messages';
 
 const num = (...checks: z.core.$ZodCheck<number>[]) => z.coerce.number<string>().check(...checks);
 

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import './messages';
+import '@mlops/core/messages';
 import { ByteOutput } from './byte-output';
 import { csvField, parseCsvText } from './csv';
 import { scanPlainCsv, wrongWidth } from './csv-scan';

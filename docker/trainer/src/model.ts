@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
-import './messages';
+import '@mlops/core/messages';
 import { encodedOffsets, featureToInput } from './encoder';
 import { ModelFormatError, RowError } from './errors';
 import { gbtExplain, type Tree } from './gbt';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, processAlive } from '@mlops/core';
 import * as z from 'zod/mini';
 import { $ZodError } from 'zod/v4/core';
-import './messages';
+import '@mlops/core/messages';
 import { CsvFormatError, RowError } from './errors';
 import { scoreCsv, scoreJson, type ScoringOptions } from './invocations';
 import { loadModel, type CompiledModel } from './model';

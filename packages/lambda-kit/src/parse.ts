@@ -1,9 +1,6 @@
 import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
 import { InvalidEventError } from '@mlops/core';
-
-// zod/mini ships no messages: the English ones, as zod's classic API loads them, for every error users see.
-z.config(en());
+import '@mlops/core/messages';
 
 /** Largest event a handler accepts (Step Functions caps payloads at 256 KB). */
 export const MAX_EVENT_BYTES = 256 * 1024;

@@ -1,10 +1,6 @@
-import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
 import { ConfigError } from '../errors';
+import '../messages';
 import { PipelineConfigSchema, type PipelineConfig } from './schema';
-
-// zod/mini ships no messages: the English ones, as zod's classic API loads them, for every config error users see.
-z.config(en());
 
 /**
  * Parse and check a pipeline config object (already parsed from YAML or JSON).
